@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+echo "Firmware build not yet written" >&2

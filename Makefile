@@ -1,0 +1,32 @@
+# The two entry points of the README: `make demo` (main job) and `make test` (every test).
+# Both install what a fresh machine lacks (Unicorn from Debian) before building.
+SHELL := /bin/bash
+LOADER := build/IS25LP512M_STM32U5G7.stldr
+SAMPLE := build/sample-reported.hex
+
+.PHONY: deps loader fixtures demo test clean
+
+deps:
+	@if ! pkg-config --exists unicorn 2>/dev/null; then \
+	  echo "Installing libunicorn-dev (Unicorn engine) and pkg-config"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libunicorn-dev pkg-config >/dev/null; \
+	fi
+
+loader:
+	@bash Firmware/build.sh
+
+fixtures:
+	@if [ -f Tests/Fixtures/BrokenLoaders/build.sh ]; then bash Tests/Fixtures/BrokenLoaders/build.sh; fi
+
+demo: deps loader
+	swift build -c release --product loaderlab
+	.build/release/loaderlab sample-image --output $(SAMPLE)
+	.build/release/loaderlab program $(SAMPLE) --loader $(LOADER)
+
+test: deps loader fixtures
+	swift build --build-tests
+	swift test --skip-build
+
+clean:
+	rm -rf build .build Firmware/.build

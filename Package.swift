@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The lab: reads loaders and images, emulates a Cortex-M33 with STM32U5 peripherals and
+// an IS25LP512M, and hosts a .stldr the way STM32CubeProgrammer does. The loader itself
+// lives in Firmware/ (its own package, Embedded Swift): the two share no code on purpose.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "LoaderLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "loaderlab", targets: ["LoaderLabCLI"]),
+        .library(name: "LoaderLab", targets: ["VirtualTime", "ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "Programmer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CUnicorn",
+            pkgConfig: "unicorn",
+            providers: [.apt(["libunicorn-dev"]), .brew(["unicorn"])]
+        ),
+        .target(name: "VirtualTime", swiftSettings: strict),
+        .target(name: "ELF", swiftSettings: strict),
+        .target(name: "FirmwareImage", dependencies: ["ELF"], swiftSettings: strict),
+        .target(name: "LoaderFile", dependencies: ["ELF"], swiftSettings: strict),
+        .target(name: "CortexM", dependencies: ["CUnicorn", "VirtualTime"], swiftSettings: strict),
+        .target(name: "NORFlash", dependencies: ["VirtualTime"], swiftSettings: strict),
+        .target(name: "Board", swiftSettings: strict),
+        .target(name: "STM32U5", dependencies: ["CortexM", "NORFlash", "Board", "VirtualTime"], swiftSettings: strict),
+        .target(
+            name: "Programmer",
+            dependencies: ["ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "LoaderLabCLI",
+            dependencies: [
+                "ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "Programmer", "VirtualTime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ELFTests", dependencies: ["ELF"], swiftSettings: strict),
+        .testTarget(name: "FirmwareImageTests", dependencies: ["FirmwareImage", "ELF"], swiftSettings: strict),
+        .testTarget(name: "LoaderFileTests", dependencies: ["LoaderFile", "ELF"], swiftSettings: strict),
+        .testTarget(name: "CortexMTests", dependencies: ["CortexM", "ELF", "VirtualTime"], swiftSettings: strict),
+        .testTarget(name: "NORFlashTests", dependencies: ["NORFlash", "VirtualTime"], swiftSettings: strict),
+        .testTarget(name: "BoardTests", dependencies: ["Board"], swiftSettings: strict),
+        .testTarget(name: "STM32U5Tests", dependencies: ["STM32U5", "NORFlash", "CortexM", "Board", "VirtualTime"], swiftSettings: strict),
+        .testTarget(
+            name: "ProgrammerTests",
+            dependencies: ["Programmer", "LoaderFile", "ELF", "FirmwareImage", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LoaderLabCLITests", dependencies: ["LoaderLabCLI"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,47 @@
+/// A GPIO pin by its datasheet name: port letter A-J and number 0-15 ("PB10").
+public struct Pin: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    /// 0 for port A … 9 for port J.
+    public let port: Int
+    public let number: Int
+
+    public init(port: Int, number: Int) {
+        self.port = port
+        self.number = number
+    }
+
+    /// Parses "PA2", "pb10"; nil for anything else (ports beyond J, pins beyond 15).
+    public init?(_ text: String) {
+        let chars = Array(text.uppercased())
+        guard chars.count >= 3, chars.count <= 4, chars[0] == "P",
+              let letter = chars[1].asciiValue, letter >= 65, letter <= 74,
+              let n = Int(String(chars[2...])), (0...15).contains(n),
+              String(n) == String(chars[2...])
+        else { return nil }
+        self.port = Int(letter - 65)
+        self.number = n
+    }
+
+    public var portLetter: Character { Character(UnicodeScalar(UInt8(65 + port))) }
+    public var description: String { "P\(portLetter)\(number)" }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let pin = Pin(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a pin name like PB10 (ports A-J, pins 0-15)"))
+        }
+        self = pin
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    public static func < (a: Pin, b: Pin) -> Bool { (a.port, a.number) < (b.port, b.number) }
+}
+
+/// The six signals of a quad-SPI flash on an OCTOSPIM port.
+public enum FlashSignal: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case ncs, clk, io0, io1, io2, io3
+    public var description: String { rawValue.uppercased() }
+}

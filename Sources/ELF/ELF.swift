@@ -1,0 +1,1 @@
+// ELF: see the issue that builds it.

@@ -1,0 +1,1 @@
+// FirmwareImage: see the issue that builds it.

@@ -1,0 +1,1 @@
+// LoaderFile: see the issue that builds it.

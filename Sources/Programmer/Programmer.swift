@@ -1,0 +1,1 @@
+// Programmer: see the issue that builds it.

@@ -1,0 +1,1 @@
+// STM32U5: see the issue that builds it.
