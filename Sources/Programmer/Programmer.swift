@@ -1,1 +1,0 @@
-// Programmer: see the issue that builds it.
