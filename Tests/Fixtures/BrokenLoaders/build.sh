@@ -16,7 +16,7 @@ CFLAGS=(-target armv7em-none-none-eabi -mthumb -Os -ffreestanding -fno-builtin
         -std=c11 -Wall -Wextra -Werror)
 SOFT=(-mfloat-abi=soft)
 HARD=(-mfloat-abi=hard -mfpu=fpv5-sp-d16)
-LDFLAGS=(--gc-sections -T "$HERE/loader.ld"
+LDFLAGS=(--gc-sections -z max-page-size=0x100 -T "$HERE/loader.ld"
          -u Init -u Write -u SectorErase -u MassErase -u Verify -u CheckSum)
 
 # name | extra -D flag | float ABI
