@@ -37,16 +37,21 @@ public struct OCTOSPICommand: Hashable, Sendable {
             SPIPhaseFormat(lines: mode == 0 ? 1 : OCTOSPICommand.lines(mode), doubleTransferRate: ccr & (1 << dtrBit) != 0)
         }
         func truncate(_ v: UInt32, bytes: Int) -> UInt32 { bytes >= 4 ? v : v & ((1 << UInt32(bytes * 8)) - 1) }
+        // Absent phases keep `SPITransaction`'s defaults so equal wire traffic compares equal.
+        let none = SPIPhaseFormat.single
         return SPITransaction(
             instruction: instructionMode == 0 ? nil : truncate(ir, bytes: iSize),
-            instructionSize: iSize, instructionFormat: fmt(instructionMode, dtrBit: 3),
+            instructionSize: instructionMode == 0 ? 1 : iSize,
+            instructionFormat: instructionMode == 0 ? none : fmt(instructionMode, dtrBit: 3),
             address: hasAddress ? truncate(address, bytes: aSize) : nil,
-            addressSize: aSize, addressFormat: fmt(addressMode, dtrBit: 11),
+            addressSize: hasAddress ? aSize : 3,
+            addressFormat: hasAddress ? fmt(addressMode, dtrBit: 11) : none,
             alternateBytes: alternateMode == 0 ? nil : truncate(abr, bytes: abSize),
-            alternateSize: abSize, alternateFormat: fmt(alternateMode, dtrBit: 19),
+            alternateSize: alternateMode == 0 ? 1 : abSize,
+            alternateFormat: alternateMode == 0 ? none : fmt(alternateMode, dtrBit: 19),
             dummyCycles: dummyCycles,
             direction: hasData ? direction : .none,
-            dataFormat: fmt(dataMode, dtrBit: 27)
+            dataFormat: hasData ? fmt(dataMode, dtrBit: 27) : none
         )
     }
 }

@@ -60,8 +60,9 @@ public final class RCC: Peripheral {
     let clock: VirtualClock
     let log: SoCEventLog
     var regs: [UInt32: UInt32]
-    /// When each oscillator ON bit (by bit number in CR) was last set.
-    var onSince: [Int: DeviceTime] = [0: .zero, 4: .zero]
+    /// When each oscillator ON bit (by bit number in CR) was last set; absent for the
+    /// oscillators that run out of reset (MSIS, MSIK), which are ready from the start.
+    var onSince: [Int: DeviceTime] = [:]
     /// SWS: the source SYSCLK actually runs from.
     var activeSource: SysclkSource = .msis
     /// HSE crystal frequency; the default board has none.
@@ -83,7 +84,8 @@ public final class RCC: Peripheral {
     // MARK: derived clocks
 
     func isReady(onBit: Int, delay: DeviceTime) -> Bool {
-        guard register(Offset.cr) & (1 << UInt32(onBit)) != 0, let since = onSince[onBit] else { return false }
+        guard register(Offset.cr) & (1 << UInt32(onBit)) != 0 else { return false }
+        guard let since = onSince[onBit] else { return true }
         return clock.now >= since + delay
     }
 
