@@ -132,12 +132,18 @@ public final class OCTOSPI: GatedRegisterBlock {
     public var status: UInt32 {
         if case .indirectRead(let data, let next) = activity, data.count - next <= OCTOSPI.fifoBytes { tcf = true }
         if case .memoryMapped = activity, !isBusy { activity = .idle }
-        var ftf = false
+        let ftf: Bool
         switch activity {
-        case .indirectRead: ftf = fifoLevel >= fifoThreshold || (tcf && fifoLevel > 0)
-        case .indirectWrite: ftf = true
+        case .indirectRead(let data, let next) where next < data.count:
+            ftf = fifoLevel >= fifoThreshold || (tcf && fifoLevel > 0)
         case .polling: ftf = ftfPolled
-        default: break
+        case .memoryMapped: ftf = false
+        default:
+            // Indirect write: the FIFO's free space (all 32 bytes: pushed bytes go straight
+            // out in this model) is at least the threshold, so FTF = 1 even before the first
+            // DR write; HAL_OSPI_Transmit waits for it before every byte. Only with EN = 1,
+            // so SR keeps its 0x0000_0000 reset value.
+            ftf = fmode == 0 && isEnabled
         }
         var v: UInt32 = 0
         if tef { v |= 1 }
