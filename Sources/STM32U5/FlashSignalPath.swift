@@ -32,6 +32,12 @@ public final class FlashSignalPath {
     let pwr: PWR
     let log: SoCEventLog
     private var lastBlocked: [Int: [SoCEvent]] = [:]
+    /// The shape (command without address) of the last memory-mapped read recorded, per
+    /// instance: a run of same-shaped window reads is recorded once, so verifying 64 MiB
+    /// through the window does not fill the trace. The device still sees every one.
+    private var lastMemoryMappedShape: [Int: SPITransaction] = [:]
+    /// Memory-mapped read transactions delivered but not recorded as events.
+    public private(set) var coalescedMemoryMappedReads: UInt64 = 0
 
     init(board: Board, device: SPIDevice, gpio: [GPIOPort], octospim: OCTOSPIM, pwr: PWR, log: SoCEventLog) {
         self.board = board
@@ -107,7 +113,8 @@ public final class FlashSignalPath {
     }
 
     /// Drives one transaction of OCTOSPI `instance` (CR.FSEL = `fsel`) onto the wires.
-    public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime) -> Outcome {
+    public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime,
+                         memoryMappedRead: Bool = false) -> Outcome {
         var commandLines: Set<Int> = []
         func add(_ f: SPIPhaseFormat, _ present: Bool) { if present { for l in 0..<min(f.lines, 4) { commandLines.insert(l) } } }
         add(transaction.instructionFormat, transaction.instruction != nil)
@@ -157,7 +164,19 @@ public final class FlashSignalPath {
             let (forced, mask) = floatingByte(lines: transaction.dataFormat.lines, reading: false, blocked: dataBlocked)
             sent.direction = .write(bytes.map { ($0 & ~mask) | forced })
         }
-        log.record(.transaction(instance: instance, sent, delivered: true))
+        if memoryMappedRead {
+            var shape = sent
+            shape.address = 0
+            if lastMemoryMappedShape[instance] == shape {
+                coalescedMemoryMappedReads += 1
+            } else {
+                lastMemoryMappedShape[instance] = shape
+                log.record(.transaction(instance: instance, sent, delivered: true))
+            }
+        } else {
+            lastMemoryMappedShape[instance] = nil
+            log.record(.transaction(instance: instance, sent, delivered: true))
+        }
         var data = device.exchange(sent, at: now)
         if reading {
             if data.count != readCount { data = Array((data + Array(repeating: 0, count: readCount)).prefix(readCount)) }

@@ -234,11 +234,11 @@ public final class OCTOSPI: GatedRegisterBlock {
     }
 
     /// Puts `t` on the wires: advances the clock, then lets the flash see chip select rise.
-    func perform(_ t: SPITransaction) -> FlashSignalPath.Outcome? {
+    func perform(_ t: SPITransaction, memoryMappedRead: Bool = false) -> FlashSignalPath.Outcome? {
         guard let d = duration(of: t) else { return nil }
         clock.advance(by: d)
         guard let path = signalPath else { return FlashSignalPath.Outcome(data: [], delivered: false) }
-        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now)
+        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead)
     }
 
     private func dataLength(address: UInt32) -> Int {
@@ -391,7 +391,7 @@ public final class OCTOSPI: GatedRegisterBlock {
     func windowRead(offset: UInt32, count: Int) -> [UInt8]? {
         guard windowUsable(offset: offset) else { return nil }
         let t = command.transaction(address: offset, direction: .read(count: count))
-        guard let outcome = perform(t) else { return nil }
+        guard let outcome = perform(t, memoryMappedRead: true) else { return nil }
         activity = .memoryMapped(lastAccess: clock.now)
         return outcome.data
     }

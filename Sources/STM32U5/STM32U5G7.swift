@@ -129,7 +129,7 @@ public final class STM32U5G7 {
     public func drainEvents() -> [Timestamped<SoCEvent>] { log.drain() }
 
     /// A programmer's read of `count` bytes at `address` over the debug port (not the CPU),
-    /// through the same memory-mapped path (and DCACHE1). Outside an OCTOSPI window, or when
+    /// through the same memory-mapped path (and DCACHE1), one read transaction per 1 KiB. Outside an OCTOSPI window, or when
     /// that OCTOSPI is not in memory-mapped mode, the AHB access ends in a bus error, which
     /// the debug port reports as a failed read: `.failure`.
     public func debugRead(address: UInt32, count: Int) -> Result<[UInt8], DebugReadError> {
@@ -146,7 +146,9 @@ public final class STM32U5G7 {
         out.reserveCapacity(count)
         var offset = address - window.base
         while out.count < count {
-            let n = min(4, count - out.count)
+            // The debug port streams sequential words; the OCTOSPI keeps one read going
+            // (prefetch), modeled as one transaction per 1 KiB.
+            let n = min(1024 - Int(offset & 1023), count - out.count)
             guard let bytes = window.readBytes(offset: offset, count: n) else {
                 return .failure(.busError(address: window.base &+ offset, instance: window.octospi.instance))
             }

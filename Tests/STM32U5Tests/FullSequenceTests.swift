@@ -66,6 +66,23 @@ struct FullSequenceTests {
         #expect(!e.contains { if case .ignoredWrite = $0 { return true }; return false })
         #expect(!e.contains { if case .signalBlocked = $0 { return true }; return false })
         #expect(e.contains { if case .transaction(1, _, false) = $0 { return true }; return false } == false)
+        let mmEvents = e.filter { if case .transaction(1, let t, true) = $0 { return t.instruction == 0x6C }; return false }
+        #expect(mmEvents.count == 1, "a run of same-shaped window reads is recorded once")
+        #expect(b.soc.signalPath.coalescedMemoryMappedReads == 3)
+    }
+
+    @Test("The programmer's debug read goes through the memory-mapped path in 1 KiB transactions")
+    func debugReadAfterProgram() {
+        let b = Bench()
+        b.bringUp()
+        _ = flashSequence(b)
+        let before = b.flash.received.count
+        let r = b.soc.debugRead(address: 0x9000_0FF8, count: 0x418)
+        guard case .success(let bytes) = r else { Issue.record("debug read failed: \(r)"); return }
+        #expect(bytes.count == 0x418)
+        #expect(Array(bytes[8..<24]) == FullSequenceTests.page)
+        #expect(bytes[0] == 0xFF)
+        #expect(b.flash.received.dropFirst(before).map(\.direction) == [.read(count: 8), .read(count: 1024), .read(count: 16)])
     }
 
     @Test("Memory-mapped mode left on: the next erase's AR write is ignored, the flash never sees 21h")
