@@ -3,7 +3,7 @@ import CortexM
 /// The instruction cache (RM0456 §8), at 0x4003_0400. Registers only: code fetches from
 /// the OCTOSPI windows (which need region remapping) are not modeled. CR resets with
 /// WAYSEL = 1; CACHEINV completes at once (SR.BSYENDF = 1, BUSYF = 0).
-public final class ICACHE: GatedRegisterBlock {
+public final class ICACHE: Peripheral, GatedRegisterBlock {
     public let name = "ICACHE"
     public enum Offset { public static let cr: UInt32 = 0x00, sr: UInt32 = 0x04, ier: UInt32 = 0x08, fcr: UInt32 = 0x0C }
     public static let resetValues: [UInt32: UInt32] = [Offset.cr: 0x0000_0004, Offset.sr: 0x0000_0002]
@@ -47,7 +47,7 @@ public final class ICACHE: GatedRegisterBlock {
 /// line holds even if the flash changed since, until CR.CACHEINV (which completes at
 /// once: SR.BSYENDF = 1). A hit on a line filled before the last program/erase through
 /// the OCTOSPI is recorded as `.staleCacheHit`.
-public final class DCACHE: GatedRegisterBlock {
+public final class DCACHE: Peripheral, GatedRegisterBlock {
     public let name = "DCACHE1"
     public static let lineBytes = 32
     public enum Offset { public static let cr: UInt32 = 0x00, sr: UInt32 = 0x04, ier: UInt32 = 0x08, fcr: UInt32 = 0x0C }

@@ -2,7 +2,7 @@ import CortexM
 
 /// The embedded-flash interface (RM0456 §7), at 0x4002_2000: only ACR.LATENCY (b3:0)
 /// matters here. Always clocked (FLASHEN is on after reset).
-public final class FlashInterface: GatedRegisterBlock {
+public final class FlashInterface: Peripheral, GatedRegisterBlock {
     public let name = "FLASH"
     public enum Offset { public static let acr: UInt32 = 0x00 }
 

@@ -6,7 +6,7 @@ import CortexM
 /// Reset values: MODER all analog except the debug pins (GPIOA 0xABFF_FFFF, GPIOB
 /// 0xFFFF_FEBF), OSPEEDR A 0x0C00_0000 / B 0x0000_00C0, PUPDR A 0x6400_0000 /
 /// B 0x0000_0100. IDR shows ODR for outputs and the pull level for inputs.
-public final class GPIOPort: GatedRegisterBlock {
+public final class GPIOPort: Peripheral, GatedRegisterBlock {
     public let name: String
     public let index: Int
 

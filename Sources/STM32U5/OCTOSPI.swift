@@ -23,7 +23,7 @@ import VirtualTime
 /// - ABORT stops the operation, flushes the FIFO, sets TCF and leaves FMODE as it is
 ///   (the RM describes ABORT as aborting the command sequence; changing mode is a CR write).
 /// - Interrupts and DMA are not modeled.
-public final class OCTOSPI: GatedRegisterBlock {
+public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     public let name: String
     public let instance: Int
 

@@ -6,7 +6,7 @@ import CortexM
 /// OCTOSPI2), as in the SVD-derived register data for the OCTOSPIM. Its registers can
 /// change only while both OCTOSPIs are disabled (HAL_OSPIM_Config clears both CR.EN first);
 /// otherwise the write is ignored.
-public final class OCTOSPIM: GatedRegisterBlock {
+public final class OCTOSPIM: Peripheral, GatedRegisterBlock {
     public let name = "OCTOSPIM"
     public enum Offset { public static let cr: UInt32 = 0x00, pcr1: UInt32 = 0x04, pcr2: UInt32 = 0x08 }
     public static let resetValues: [UInt32: UInt32] = [Offset.pcr1: 0x0301_0111, Offset.pcr2: 0x0705_0333]

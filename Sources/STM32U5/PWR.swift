@@ -5,7 +5,7 @@ import VirtualTime
 ///
 /// VOSR.VOSRDY (b15) and BOOSTRDY (b14) fall when VOS (b17:16) or BOOSTEN (b18) change and
 /// rise `readyDelay` later. SVMCR.IO2SV (b29) powers PG[15:2].
-public final class PWR: GatedRegisterBlock {
+public final class PWR: Peripheral, GatedRegisterBlock {
     public let name = "PWR"
     public static let readyDelay = DeviceTime.microseconds(20)
 
