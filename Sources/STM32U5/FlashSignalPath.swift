@@ -48,6 +48,26 @@ public final class FlashSignalPath {
         self.log = log
     }
 
+    /// Rough upper toggle rates per OSPEEDR class (00 low, 01 medium, 10 high; 11 very high
+    /// is not limited here). Orders of magnitude from the STM32U5 datasheet I/O AC table,
+    /// not confirmed against it: the resulting event is advisory.
+    public static let speedClassMaximumHz: [UInt64] = [10_000_000, 50_000_000, 100_000_000]
+    private var reportedSlowPins: Set<String> = []
+
+    func checkPinSpeeds(signals: [FlashSignal], fclkHz: UInt64) {
+        for signal in signals {
+            guard let pin = board.pins[signal]?.pin, pin.port < gpio.count else { continue }
+            let ospeedr = (gpio[pin.port].register(GPIOPort.Offset.ospeedr) >> UInt32(2 * pin.number)) & 3
+            guard ospeedr < 3 else { continue }
+            let maximum = FlashSignalPath.speedClassMaximumHz[Int(ospeedr)]
+            let key = "\(pin)-\(ospeedr)-\(fclkHz)"
+            if fclkHz > maximum, !reportedSlowPins.contains(key) {
+                reportedSlowPins.insert(key)
+                log.record(.pinSpeedTooLow(pin: pin, signal: signal, ospeedr: ospeedr, fclkHz: fclkHz, maximumHz: maximum))
+            }
+        }
+    }
+
     public struct Outcome {
         public var data: [UInt8]
         public var delivered: Bool
@@ -114,7 +134,7 @@ public final class FlashSignalPath {
 
     /// Drives one transaction of OCTOSPI `instance` (CR.FSEL = `fsel`) onto the wires.
     public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime,
-                         memoryMappedRead: Bool = false) -> Outcome {
+                         memoryMappedRead: Bool = false, fclkHz: UInt64 = 0) -> Outcome {
         var commandLines: Set<Int> = []
         func add(_ f: SPIPhaseFormat, _ present: Bool) { if present { for l in 0..<min(f.lines, 4) { commandLines.insert(l) } } }
         add(transaction.instructionFormat, transaction.instruction != nil)
@@ -158,6 +178,7 @@ public final class FlashSignalPath {
             return Outcome(data: Array(repeating: forced, count: readCount), delivered: false)
         }
 
+        checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz)
         var sent = transaction
         let dataBlocked = blockedLines.intersection(dataLines)
         if case .write(let bytes) = transaction.direction, !dataBlocked.isEmpty {

@@ -68,6 +68,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     var lastStatus: UInt32 = 0
     /// Polls issued by the last auto-polling run, counted even when the clock jumped.
     public private(set) var pollCount: UInt64 = 0
+    private var lastReportedFCLK: UInt64 = 0
 
     var signalPath: FlashSignalPath?
     var kernelClock: () -> (hz: UInt64, source: String) = { (0, "none") }
@@ -236,9 +237,15 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     /// Puts `t` on the wires: advances the clock, then lets the flash see chip select rise.
     func perform(_ t: SPITransaction, memoryMappedRead: Bool = false) -> FlashSignalPath.Outcome? {
         guard let d = duration(of: t) else { return nil }
+        let kernel = kernelClock()
+        let fclk = kernel.hz / prescaler
+        if fclk != lastReportedFCLK {
+            lastReportedFCLK = fclk
+            log.record(.busClock(instance: instance, fclkHz: fclk, kernelSource: kernel.source, kernelHz: kernel.hz))
+        }
         clock.advance(by: d)
         guard let path = signalPath else { return FlashSignalPath.Outcome(data: [], delivered: false) }
-        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead)
+        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead, fclkHz: fclk)
     }
 
     private func dataLength(address: UInt32) -> Int {

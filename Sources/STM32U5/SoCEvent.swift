@@ -65,6 +65,12 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     /// DCACHE1 returned a line filled before the flash was programmed or erased.
     case staleCacheHit(address: UInt32)
     case gpioLockViolation(port: String, register: String)
+    /// The OCTOSPI bus clock (FCLK = kernel / (PRESCALER + 1)) of the transfers from now on;
+    /// recorded when it changes, so a rule can compare it with the flash's limits.
+    case busClock(instance: Int, fclkHz: UInt64, kernelSource: String, kernelHz: UInt64)
+    /// A pin carrying a flash signal has an OSPEEDR slew class too slow for FCLK (advisory:
+    /// the model still delivers the data).
+    case pinSpeedTooLow(pin: Pin, signal: FlashSignal, ospeedr: UInt32, fclkHz: UInt64, maximumHz: UInt64)
 
     public var message: String {
         switch self {
@@ -100,6 +106,9 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
             "HCLK \(hz) Hz exceeds voltage range \(r)'s maximum of \(max) Hz (PWR_VOSR.VOS)"
         case let .staleCacheHit(a): "DCACHE1 returned a line at 0x\(hex(a)) filled before the flash was written: stale data (invalidate with DCACHE_CR.CACHEINV)"
         case let .gpioLockViolation(port, reg): "\(port) \(reg) write touches pins locked by LCKR: those bits are ignored"
+        case let .busClock(i, f, src, k): "OCTOSPI\(i) FCLK is \(f) Hz (kernel \(src) \(k) Hz / (DCR2.PRESCALER+1))"
+        case let .pinSpeedTooLow(pin, s, o, f, max):
+            "\(pin) (\(s)) OSPEEDR=\(String(o, radix: 2).leftPad(2)) is rated to about \(max) Hz but FCLK is \(f) Hz: set OSPEEDR=11 (very high speed)"
         }
     }
 

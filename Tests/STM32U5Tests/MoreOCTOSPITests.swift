@@ -78,4 +78,21 @@ struct MoreOCTOSPITests {
         #expect(!b.soc.icache.isEnabled)
         #expect(!b.soc.dcache1.isActive)
     }
+
+    @Test("FCLK is recorded when it changes; a slow OSPEEDR on a flash pin is an advisory event")
+    func busClockAndPinSpeed() {
+        let b = Bench()
+        b.bringUp()
+        b.write(Bench.rcc + 0x08, 1 << 23)                 // MSIRGSEL, MSISRANGE 0 = 48 MHz
+        b.write(Bench.cr, b.read(Bench.cr) & ~1)
+        b.write(Bench.dcr2, 0)                              // FCLK = kernel
+        b.write(Bench.cr, b.read(Bench.cr) | 1)
+        b.modify(Bench.gpio(1) + 0x08, clear: 3 << 20, set: 0)   // PB10 (CLK) low speed
+        _ = b.events()
+        b.command(0x06, ccr: 1)
+        let e = b.events()
+        #expect(e.contains(.busClock(instance: 1, fclkHz: 48_000_000, kernelSource: "SYSCLK", kernelHz: 48_000_000)))
+        #expect(e.contains(.pinSpeedTooLow(pin: Pin("PB10")!, signal: .clk, ospeedr: 0, fclkHz: 48_000_000, maximumHz: 10_000_000)))
+        #expect(b.flash.received == [SPITransaction(instruction: 0x06)], "advisory only: the command still arrives")
+    }
 }
