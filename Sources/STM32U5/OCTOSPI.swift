@@ -248,10 +248,17 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
         return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead, fclkHz: fclk)
     }
 
+    /// Longest indirect transfer materialized at once (one `SPITransaction` holds all its
+    /// data); longer ones (DLR near 4 GiB with a huge DEVSIZE) are cut here rather than
+    /// exhausting host memory.
+    public static let maxTransferBytes: UInt64 = 64 << 20
+
     private func dataLength(address: UInt32) -> Int {
         let dlr = register(Offset.dlr)
-        if dlr == 0xFFFF_FFFF { return Int(deviceBytes &- UInt64(min(UInt64(address), deviceBytes))) }
-        return Int(min(UInt64(dlr) + 1, deviceBytes))
+        let wanted = dlr == 0xFFFF_FFFF
+            ? deviceBytes &- min(UInt64(address), deviceBytes)
+            : min(UInt64(dlr) + 1, deviceBytes)
+        return Int(min(wanted, OCTOSPI.maxTransferBytes))
     }
 
     /// TEF for an indirect access beyond DEVSIZE (RM0456 OCTOSPI_SR.TEF).

@@ -220,8 +220,11 @@ public final class RCC: Peripheral {
             }
         case Offset.cfgr1:
             new = (new & ~0xC) | (activeSource.rawValue << 2) // SWS is read-only
-        case Offset.pll1cfgr, Offset.pll1divr, Offset.pll1fracr:
-            if old != new, register(Offset.cr) & (1 << 24) != 0 {
+        case Offset.pll1cfgr, Offset.pll1divr:
+            // PLL1PEN/QEN/REN (b16-18) and PLL1FRACEN (b4) gate outputs and may change at
+            // any time; source, range, M, MBOOST and the dividers only while PLL1ON = 0.
+            let frozen: UInt32 = reg == Offset.pll1cfgr ? ~UInt32(0x7_0010) : 0xFFFF_FFFF
+            if (old ^ new) & frozen != 0, register(Offset.cr) & (1 << 24) != 0 {
                 log.record(.ignoredWrite(peripheral: name, register: registerName(reg), value: value,
                                          reason: .locked("PLL1 configuration can change only while RCC_CR.PLL1ON=0")))
                 return

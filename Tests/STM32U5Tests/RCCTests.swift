@@ -51,6 +51,17 @@ struct RCCTests {
         #expect(e.contains { if case .ignoredWrite(_, "RCC_PLL1DIVR", _, .locked) = $0 { return true }; return false })
     }
 
+    @Test("PLL1 output enables may change while PLL1 runs (RM0456 §11 RCC_PLL1CFGR.PLL1REN)")
+    func pllOutputEnablesFree() {
+        let b = Bench()
+        raiseTo160MHz(b)
+        b.clock.advance(by: RCC.pllLockDelay)
+        b.write(Bench.rcc + 0x28, 1 | 1 << 18)
+        #expect(b.soc.rcc.pll1QHz == 0)
+        #expect(b.soc.rcc.pll1RHz == 160_000_000)
+        #expect(!b.events().contains { if case .ignoredWrite = $0 { return true }; return false })
+    }
+
     @Test("CCIPR2.OCTOSPISEL picks the OCTOSPI kernel clock (reference §B.4)")
     func octospiKernel() {
         let b = Bench()
