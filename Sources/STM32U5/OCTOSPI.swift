@@ -67,7 +67,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     var tef = false, tcf = false, smf = false, ftfPolled = false
     var lastStatus: UInt32 = 0
     /// Polls issued by the last auto-polling run, counted even when the clock jumped.
-    public private(set) var pollCount: UInt64 = 0
+    public internal(set) var pollCount: UInt64 = 0
     private var lastReportedFCLK: UInt64 = 0
 
     var signalPath: FlashSignalPath?
@@ -225,7 +225,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     // MARK: transfers
 
     /// Time one transaction occupies the bus, or nil without a kernel clock.
-    private func duration(of t: SPITransaction) -> DeviceTime? {
+    func duration(of t: SPITransaction) -> DeviceTime? {
         let (hz, source) = kernelClock()
         guard hz > 0 else {
             log.record(.noKernelClock(instance: instance, source: source))
@@ -357,88 +357,4 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
         }
     }
 
-    /// Automatic status polling (RM0456 OCTOSPI "automatic status-polling mode"): the
-    /// status read repeats every PIR clocks until (status & PSMKR) matches PSMAR (AND,
-    /// PMM = 0) or any masked bit matches (OR, PMM = 1). Instead of simulating each poll
-    /// the clock jumps to the flash's `nextSelfTimedChange`; the skipped polls are counted.
-    private func autoPoll() {
-        let cmd = command
-        let count = min(Int(register(Offset.dlr) & 3) + 1, 4)
-        let mask = register(Offset.psmkr), match = register(Offset.psmar)
-        let interval = UInt64(register(Offset.pir) & 0xFFFF)
-        let or = cr & (1 << 23) != 0
-        let stopOnMatch = cr & (1 << 22) != 0
-        pollCount = 0
-        activity = .polling(matched: false)
-        for _ in 0..<OCTOSPI.maxPollIterations {
-            let t = cmd.transaction(address: register(Offset.ar), direction: .read(count: count))
-            guard let d = duration(of: t), let outcome = perform(t) else { activity = .idle; return }
-            pollCount += 1
-            ftfPolled = true
-            var status: UInt32 = 0
-            for (i, b) in outcome.data.prefix(4).enumerated() { status |= UInt32(b) << UInt32(8 * i) }
-            lastStatus = status
-            let matched = or ? ((~(status ^ match)) & mask) != 0 : (status & mask) == (match & mask)
-            if matched {
-                smf = true
-                log.record(.autoPollMatched(instance: instance, polls: pollCount, status: status))
-                activity = stopOnMatch ? .idle : .polling(matched: true)
-                return
-            }
-            let hz = kernelClock().hz
-            let gap = DeviceTime.cycles(interval * prescaler, atHertz: hz)
-            guard outcome.delivered, let next = signalPath?.device.nextSelfTimedChange, next > clock.now else {
-                log.record(.autoPollStalled(instance: instance, status: status, mask: mask, match: match))
-                return
-            }
-            let period = d + gap
-            let waitedFor = next - clock.now
-            if period.picoseconds > 0 { pollCount += waitedFor.picoseconds / period.picoseconds }
-            clock.advance(to: next)
-        }
-    }
-
-    // MARK: memory-mapped window
-
-    /// A read through the memory window at `offset` (from the window base), `count`
-    /// bytes as one transaction; nil is an AHB bus error.
-    func windowRead(offset: UInt32, count: Int) -> [UInt8]? {
-        guard windowUsable(offset: offset) else { return nil }
-        let t = command.transaction(address: offset, direction: .read(count: count))
-        guard let outcome = perform(t, memoryMappedRead: true) else { return nil }
-        activity = .memoryMapped(lastAccess: clock.now)
-        return outcome.data
-    }
-
-    func windowWrite(offset: UInt32, bytes: [UInt8]) -> Bool {
-        guard windowUsable(offset: offset) else { return false }
-        let wcmd = writeCommand
-        guard wcmd.hasData else {
-            log.record(.windowAccessRejected(instance: instance, address: offset, reason: "a write in memory-mapped mode needs WCCR.DMODE≠0"))
-            return false
-        }
-        guard let outcome = perform(wcmd.transaction(address: offset, direction: .write(bytes))) else { return false }
-        if outcome.delivered { onFlashMayChange() }
-        activity = .memoryMapped(lastAccess: clock.now)
-        return true
-    }
-
-    private func windowUsable(offset: UInt32) -> Bool {
-        let why: String?
-        if !gate.isOn() { why = "\(gate.bitName)=0" }
-        else if !isEnabled { why = "CR.EN=0" }
-        else if fmode != 3 { why = "CR.FMODE=\(String(fmode, radix: 2).leftPad(2)), not 11 (memory-mapped)" }
-        else if UInt64(offset) >= deviceBytes { why = "beyond DEVSIZE (\(deviceBytes) bytes)" }
-        else { why = nil }
-        if let why {
-            log.record(.windowAccessRejected(instance: instance, address: offset, reason: why))
-            return false
-        }
-        if case .memoryMapped = activity { return true }
-        if isBusy {
-            log.record(.windowAccessRejected(instance: instance, address: offset, reason: "an indirect operation is still ongoing (BUSY=1)"))
-            return false
-        }
-        return true
-    }
 }
