@@ -1,0 +1,123 @@
+import CortexM
+
+/// The instruction cache (RM0456 §8), at 0x4003_0400. Registers only: code fetches from
+/// the OCTOSPI windows (which need region remapping) are not modeled. CR resets with
+/// WAYSEL = 1; CACHEINV completes at once (SR.BSYENDF = 1, BUSYF = 0).
+public final class ICACHE: Peripheral, GatedRegisterBlock {
+    public let name = "ICACHE"
+    public enum Offset { public static let cr: UInt32 = 0x00, sr: UInt32 = 0x04, ier: UInt32 = 0x08, fcr: UInt32 = 0x0C }
+    public static let resetValues: [UInt32: UInt32] = [Offset.cr: 0x0000_0004, Offset.sr: 0x0000_0002]
+
+    let gate = ClockGate.alwaysOn
+    let log: SoCEventLog
+    var regs = ICACHE.resetValues
+
+    init(log: SoCEventLog) { self.log = log }
+
+    public var isEnabled: Bool { (regs[Offset.cr] ?? 0) & 1 != 0 }
+
+    func registerName(at offset: UInt32) -> String {
+        [Offset.cr: "ICACHE_CR", Offset.sr: "ICACHE_SR", Offset.ier: "ICACHE_IER", Offset.fcr: "ICACHE_FCR"][offset]
+            ?? "ICACHE+0x\(String(offset, radix: 16))"
+    }
+
+    func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 {
+        RegisterAccess.extract(offset & ~3 == Offset.fcr ? 0 : regs[offset & ~3] ?? 0, offset: offset, width: width)
+    }
+
+    func writeRegister(offset: UInt32, width: AccessWidth, value: UInt32) {
+        let reg = offset & ~3
+        let new = RegisterAccess.merge(old: regs[reg] ?? 0, offset: offset, width: width, value: value)
+        switch reg {
+        case Offset.cr:
+            regs[reg] = new & ~2
+            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) | 2 }
+        case Offset.fcr:
+            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) & ~2 }
+        case Offset.sr: break
+        default: regs[reg] = new
+        }
+    }
+}
+
+/// The data cache DCACHE1 (RM0456 §9), at 0x4003_1400; gated by RCC_AHB1ENR.DCACHE1EN.
+///
+/// On the memory-mapped OCTOSPI path it is a simple 32-byte-line cache of unbounded size:
+/// a miss fills the whole line with one 32-byte read transaction; a hit returns what the
+/// line holds even if the flash changed since, until CR.CACHEINV (which completes at
+/// once: SR.BSYENDF = 1). A hit on a line filled before the last program/erase through
+/// the OCTOSPI is recorded as `.staleCacheHit`.
+public final class DCACHE: Peripheral, GatedRegisterBlock {
+    public let name = "DCACHE1"
+    public static let lineBytes = 32
+    public enum Offset { public static let cr: UInt32 = 0x00, sr: UInt32 = 0x04, ier: UInt32 = 0x08, fcr: UInt32 = 0x0C }
+    public static let resetValues: [UInt32: UInt32] = [Offset.sr: 0x0000_0002]
+
+    let gate: ClockGate
+    let log: SoCEventLog
+    var regs = DCACHE.resetValues
+    /// Line base address → (bytes, generation of the flash contents when filled).
+    var lines: [UInt32: (bytes: [UInt8], generation: Int)] = [:]
+    var flashGeneration = 0
+
+    init(log: SoCEventLog, gate: ClockGate) {
+        self.log = log
+        self.gate = gate
+    }
+
+    public var isActive: Bool { gate.isOn() && (regs[Offset.cr] ?? 0) & 1 != 0 }
+    public var cachedLineCount: Int { lines.count }
+
+    func flashMayHaveChanged() { flashGeneration += 1 }
+
+    func invalidate() {
+        lines.removeAll()
+        regs[Offset.sr] = (regs[Offset.sr] ?? 0) | 2
+    }
+
+    /// Reads `count` bytes at absolute `address` through the cache; `fill` fetches a line.
+    func read(address: UInt32, count: Int, fill: (UInt32) -> [UInt8]?) -> [UInt8]? {
+        var out: [UInt8] = []
+        var a = address
+        while out.count < count {
+            let base = a & ~UInt32(DCACHE.lineBytes - 1)
+            let line: [UInt8]
+            if let cached = lines[base] {
+                if cached.generation != flashGeneration { log.record(.staleCacheHit(address: base)) }
+                line = cached.bytes
+            } else {
+                guard let fetched = fill(base), fetched.count == DCACHE.lineBytes else { return nil }
+                lines[base] = (fetched, flashGeneration)
+                line = fetched
+            }
+            let start = Int(a - base)
+            let take = min(count - out.count, DCACHE.lineBytes - start)
+            out.append(contentsOf: line[start..<(start + take)])
+            a &+= UInt32(take)
+        }
+        return out
+    }
+
+    func registerName(at offset: UInt32) -> String {
+        [Offset.cr: "DCACHE1_CR", Offset.sr: "DCACHE1_SR", Offset.ier: "DCACHE1_IER", Offset.fcr: "DCACHE1_FCR"][offset]
+            ?? "DCACHE1+0x\(String(offset, radix: 16))"
+    }
+
+    func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 {
+        RegisterAccess.extract(offset & ~3 == Offset.fcr ? 0 : regs[offset & ~3] ?? 0, offset: offset, width: width)
+    }
+
+    func writeRegister(offset: UInt32, width: AccessWidth, value: UInt32) {
+        let reg = offset & ~3
+        let new = RegisterAccess.merge(old: regs[reg] ?? 0, offset: offset, width: width, value: value)
+        switch reg {
+        case Offset.cr:
+            regs[reg] = new & ~2
+            if new & 2 != 0 { invalidate() }
+        case Offset.fcr:
+            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) & ~2 }
+        case Offset.sr: break
+        default: regs[reg] = new
+        }
+    }
+}

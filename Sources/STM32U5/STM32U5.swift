@@ -1,1 +1,0 @@
-// STM32U5: see the issue that builds it.

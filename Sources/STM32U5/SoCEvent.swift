@@ -1,0 +1,146 @@
+import Board
+import NORFlash
+import VirtualTime
+
+/// Why a register write changed nothing.
+public enum IgnoredWriteReason: Hashable, Sendable, CustomStringConvertible {
+    /// The block's bus clock is off: `enable` names the RCC bit, e.g. "RCC_AHB2ENR2.OCTOSPI1EN".
+    case clockDisabled(enable: String)
+    /// SR.BUSY = 1 (RM0456 OCTOSPI: configuration registers can be written only when BUSY = 0).
+    case busy
+    /// CR.FMODE = 11: AR/IR writes are ignored in memory-mapped mode.
+    case memoryMapped
+    /// OCTOSPIM ports may change only while both OCTOSPIs have CR.EN = 0.
+    case octospiEnabled(String)
+    /// A field that is frozen by another state (PLL running, GPIO pin locked, …).
+    case locked(String)
+
+    public var description: String {
+        switch self {
+        case .clockDisabled(let bit): "written while \(bit)=0: the write is ignored"
+        case .busy: "written while SR.BUSY=1: the write is ignored"
+        case .memoryMapped: "written while CR.FMODE=11 (memory-mapped): the write is ignored"
+        case .octospiEnabled(let who): "written while \(who) has CR.EN=1: OCTOSPIM changes only while both OCTOSPIs are disabled; the write is ignored"
+        case .locked(let why): "the write is ignored: \(why)"
+        }
+    }
+}
+
+/// Why a flash signal never reaches the pin the board wires it to.
+public enum SignalBlockReason: Hashable, Sendable {
+    /// OCTOSPIM_PCRn does not route this OCTOSPI's signal to the board's port.
+    case portNotRouted(register: String, field: String, value: UInt32)
+    /// MODER is not 10 (alternate function).
+    case notAlternateFunction(moder: UInt32)
+    /// AFR selects another alternate function.
+    case wrongAlternateFunction(found: Int, expected: Int)
+    /// PG[15:2] need PWR_SVMCR.IO2SV = 1 (VDDIO2 valid).
+    case vddio2NotValid
+}
+
+/// Everything the SoC models saw that a diagnosis may need.
+public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
+    case ignoredWrite(peripheral: String, register: String, value: UInt32, reason: IgnoredWriteReason)
+    /// A read of a block whose clock is off returns 0.
+    case readWhileClockDisabled(peripheral: String, register: String, enable: String)
+    /// One chip-select period the OCTOSPI drove; `delivered` is false when the signal path blocked it.
+    case transaction(instance: Int, SPITransaction, delivered: Bool)
+    /// A register write that would have started a transfer while CR.EN = 0.
+    case transferNotStarted(instance: Int, register: String, reason: String)
+    case signalBlocked(instance: Int, signal: FlashSignal, pin: Pin, reason: SignalBlockReason)
+    /// SR.TEF: an indirect access beyond DCR1.DEVSIZE.
+    case transferError(instance: Int, address: UInt32, deviceBytes: UInt64)
+    case abort(instance: Int, fmode: UInt32)
+    case autoPollMatched(instance: Int, polls: UInt64, status: UInt32)
+    /// Auto-polling with a device that will never change by itself: the OCTOSPI polls forever.
+    case autoPollStalled(instance: Int, status: UInt32, mask: UInt32, match: UInt32)
+    case noKernelClock(instance: Int, source: String)
+    /// A DR read with the FIFO empty and no transfer pending.
+    case dataRegisterReadEmpty(instance: Int)
+    /// A CPU or debug access to the memory window outside memory-mapped mode.
+    case windowAccessRejected(instance: Int, address: UInt32, reason: String)
+    case sysclkChanged(hz: UInt64, source: String)
+    case flashLatencyTooLow(hclkHz: UInt64, vosRange: Int, latency: Int, required: Int)
+    case sysclkAboveVoltageRange(hclkHz: UInt64, vosRange: Int, maximumHz: UInt64)
+    /// DCACHE1 returned a line filled before the flash was programmed or erased.
+    case staleCacheHit(address: UInt32)
+    case gpioLockViolation(port: String, register: String)
+    /// The OCTOSPI bus clock (FCLK = kernel / (PRESCALER + 1)) of the transfers from now on;
+    /// recorded when it changes, so a rule can compare it with the flash's limits.
+    case busClock(instance: Int, fclkHz: UInt64, kernelSource: String, kernelHz: UInt64)
+    /// A pin carrying a flash signal has an OSPEEDR slew class too slow for FCLK (advisory:
+    /// the model still delivers the data).
+    case pinSpeedTooLow(pin: Pin, signal: FlashSignal, ospeedr: UInt32, fclkHz: UInt64, maximumHz: UInt64)
+
+    public var message: String {
+        switch self {
+        case let .ignoredWrite(p, r, v, reason):
+            "\(p) \(r) (0x\(hex(v))) \(reason)"
+        case let .readWhileClockDisabled(p, r, e): "\(p) \(r) read while \(e)=0: reads as 0"
+        case let .transaction(i, t, delivered):
+            "OCTOSPI\(i) \(t)" + (delivered ? "" : " (blocked: the flash saw nothing)")
+        case let .transferNotStarted(i, r, why): "OCTOSPI\(i) \(r) write would start a transfer but \(why): nothing happens"
+        case let .signalBlocked(i, s, pin, reason):
+            switch reason {
+            case let .portNotRouted(reg, field, v):
+                "OCTOSPIM \(reg)=0x\(hex(v)) does not route OCTOSPI\(i) \(s) (\(field)): \(pin) carries nothing"
+            case let .notAlternateFunction(m):
+                "\(pin) (\(s)) is in \(modeName(m)) mode (MODER=\(String(m, radix: 2).leftPad(2))): OCTOSPI\(i)'s \(s) never reaches the flash"
+            case let .wrongAlternateFunction(found, expected):
+                "\(pin) (\(s)) selects AF\(found), the board needs AF\(expected): OCTOSPI\(i)'s \(s) never reaches the flash"
+            case .vddio2NotValid:
+                "\(pin) (\(s)) is in the VDDIO2 domain and PWR_SVMCR.IO2SV=0: the pin is not powered"
+            }
+        case let .transferError(i, a, size): "OCTOSPI\(i) SR.TEF: address 0x\(hex(a)) lies beyond DEVSIZE (\(size) bytes)"
+        case let .abort(i, f): "OCTOSPI\(i) CR.ABORT: ongoing command aborted, TCF set (FMODE stays \(String(f, radix: 2).leftPad(2)))"
+        case let .autoPollMatched(i, n, s): "OCTOSPI\(i) auto-polling matched after \(n) polls (status 0x\(hex(s)))"
+        case let .autoPollStalled(i, s, m, match):
+            "OCTOSPI\(i) auto-polling never matches: status 0x\(hex(s)) & mask 0x\(hex(m)) != match 0x\(hex(match)) and the flash will not change by itself"
+        case let .noKernelClock(i, src): "OCTOSPI\(i) kernel clock \(src) is not running: no transfer happens"
+        case let .dataRegisterReadEmpty(i): "OCTOSPI\(i) DR read with an empty FIFO and no transfer pending: reads 0"
+        case let .windowAccessRejected(i, a, why): "OCTOSPI\(i) window access at 0x\(hex(a)): \(why) (AHB bus error)"
+        case let .sysclkChanged(hz, src): "SYSCLK is now \(hz) Hz from \(src)"
+        case let .flashLatencyTooLow(hz, r, l, req):
+            "FLASH_ACR.LATENCY=\(l) is too low for HCLK \(hz) Hz in voltage range \(r): needs \(req) wait states"
+        case let .sysclkAboveVoltageRange(hz, r, max):
+            "HCLK \(hz) Hz exceeds voltage range \(r)'s maximum of \(max) Hz (PWR_VOSR.VOS)"
+        case let .staleCacheHit(a): "DCACHE1 returned a line at 0x\(hex(a)) filled before the flash was written: stale data (invalidate with DCACHE_CR.CACHEINV)"
+        case let .gpioLockViolation(port, reg): "\(port) \(reg) write touches pins locked by LCKR: those bits are ignored"
+        case let .busClock(i, f, src, k): "OCTOSPI\(i) FCLK is \(f) Hz (kernel \(src) \(k) Hz / (DCR2.PRESCALER+1))"
+        case let .pinSpeedTooLow(pin, s, o, f, max):
+            "\(pin) (\(s)) OSPEEDR=\(String(o, radix: 2).leftPad(2)) is rated to about \(max) Hz but FCLK is \(f) Hz: set OSPEEDR=11 (very high speed)"
+        }
+    }
+
+    public var description: String { message }
+}
+
+func hex(_ v: UInt32) -> String {
+    let s = String(v, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
+
+private func modeName(_ m: UInt32) -> String {
+    switch m { case 0: "input"; case 1: "output"; case 2: "alternate-function"; default: "analog" }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}
+
+/// The one event trace the SoC models share; the session drains it.
+public final class SoCEventLog {
+    public private(set) var events: [Timestamped<SoCEvent>] = []
+    let clock: VirtualClock
+
+    public init(clock: VirtualClock) { self.clock = clock }
+
+    func record(_ event: SoCEvent) {
+        events.append(Timestamped(time: clock.now, pc: clock.currentPC, event: event))
+    }
+
+    public func drain() -> [Timestamped<SoCEvent>] {
+        defer { events.removeAll() }
+        return events
+    }
+}
