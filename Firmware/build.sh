@@ -45,6 +45,7 @@ fi
   -u Init -u Write -u SectorErase -u MassErase -u Read -u Verify -u CheckSum \
   -u StorageInfo -u BoardConfig \
   "$LIBRARY" \
+  -z max-page-size=4 \
   -Map "$SCRATCH/$STEM.map" \
   -o "$OUTPUT.tmp"
 mv "$OUTPUT.tmp" "$OUTPUT"
