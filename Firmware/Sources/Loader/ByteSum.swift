@@ -1,16 +1,30 @@
-/// CubeProgrammer's checksum: a 32-bit wrapping sum of the bytes. ST's CheckSum
-/// (Loader_Src.c, every ST loader) reads aligned words and adds their bytes, skipping the
-/// bytes before an unaligned start and after an unaligned end; for every range that is
-/// the plain byte sum implemented here. (ST's code truncates Size to 8 bits in its tail
-/// test and mishandles a range unaligned at both ends; this does not copy those bugs.)
+/// CubeProgrammer's checksum: a 32-bit wrapping sum of bytes, as ST's `CheckSum` computes it
+/// (Loader_Src.c, identical in every ST loader).
+///
+/// ST's code aligns `StartAddress` down to a word, rounds `Size` up to whole words, walks
+/// that many bytes from the *aligned* address, and skips the bytes before `StartAddress` in
+/// the first word and the round-up padding in the last. So the bytes summed are
+///     [StartAddress, (StartAddress & ~3) + Size)
+/// i.e. `Size` counts from the aligned address. `Verify` relies on this: it passes
+/// (MemoryAddr + head, 4·words − tail) and gets exactly the compared bytes
+/// [MemoryAddr + head, MemoryAddr + 4·words − tail). This reproduces that range; it does not
+/// reproduce ST's bugs (Size kept in a uint8_t for the tail test; a range shorter than its
+/// head skips).
 enum ByteSum {
-    /// Reads through the memory-mapped window with byte loads.
-    static func sum(from address: UInt32, count: UInt32, initial: UInt32) -> UInt32 {
+    /// The end (exclusive) of ST's checksum range, or `start` when the range is empty.
+    static func end(start: UInt32, size: UInt32) -> UInt32 {
+        let end = (start & ~3) &+ size
+        return end > start ? end : start
+    }
+
+    /// `initial` plus the bytes in [start, end), read with byte loads (the memory-mapped
+    /// window, for the callers).
+    static func sum(from start: UInt32, to end: UInt32, initial: UInt32) -> UInt32 {
         var total = initial
-        var index: UInt32 = 0
-        while index < count {
-            total &+= UInt32(loadByte(address &+ index))
-            index += 1
+        var address = start
+        while address < end {
+            total &+= UInt32(loadByte(address))
+            address &+= 1
         }
         return total
     }

@@ -108,9 +108,10 @@ public func Read(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 
 }
 
 /// Verify(MemoryAddr, RAMBufferAddr, Size in words, missalignement) → r0:r1.
-/// r0 (low word): 0 when the bytes match, else the absolute address of the first
-/// mismatch. r1 (high word): CheckSum over ST's range (start + bits[3:0], Size·4 − bits[19:16]).
-/// Bytes compared: RAMBuffer[k] against MemoryAddr + k for k in [bits[3:0], Size·4 − bits[19:16]).
+/// head = bits 3:0, tail = bits 19:16 of missalignement. Compares RAMBuffer[k] with
+/// MemoryAddr + k for k in [head, 4·Size − tail). r0 (low word): 0 when equal, else the
+/// absolute address of the first differing byte. r1 (high word): ST's
+/// CheckSum(MemoryAddr + head, 4·Size − tail, 0), i.e. the byte sum of the compared range.
 @_cdecl("Verify")
 public func Verify(_ memoryAddress: UInt32, _ bufferAddress: UInt32, _ words: UInt32, _ misalignment: UInt32) -> UInt64 {
     loader_disable_interrupts()
@@ -123,8 +124,8 @@ public func Verify(_ memoryAddress: UInt32, _ bufferAddress: UInt32, _ words: UI
           let buffer = UnsafeRawPointer(bitPattern: UInt(bufferAddress)), session.enterMemoryMapped()
     else { return failure }
     let checksumStart = memoryAddress + head
-    let checksumEnd = min(checksumStart + (total - tail), session.windowBase + IS25LP512M.size)
-    let checksum = UInt64(ByteSum.sum(from: checksumStart, count: checksumEnd - checksumStart, initial: 0)) << 32
+    let checksumEnd = min(ByteSum.end(start: checksumStart, size: total - tail), memoryAddress + total)
+    let checksum = UInt64(ByteSum.sum(from: checksumStart, to: checksumEnd, initial: 0)) << 32
     var index = head
     while index < total - tail {
         if loadByte(memoryAddress + index) != buffer.load(fromByteOffset: Int(index), as: UInt8.self) {
@@ -135,13 +136,14 @@ public func Verify(_ memoryAddress: UInt32, _ bufferAddress: UInt32, _ words: UI
     return checksum
 }
 
-/// CheckSum(StartAddress, Size in bytes, InitVal): InitVal plus the sum of the bytes
-/// (see ByteSum). Returns InitVal unchanged when the range is outside the device.
+/// CheckSum(StartAddress, Size, InitVal): InitVal plus the bytes in
+/// [StartAddress, (StartAddress & ~3) + Size), ST's range (see ByteSum). Returns InitVal
+/// unchanged when that range leaves the device or Init has not succeeded.
 @_cdecl("CheckSum")
 public func CheckSum(_ startAddress: UInt32, _ size: UInt32, _ initial: UInt32) -> UInt32 {
     loader_disable_interrupts()
-    guard let session = Session.current, session.offset(of: startAddress, size: size) != nil,
-          session.enterMemoryMapped()
-    else { return initial }
-    return ByteSum.sum(from: startAddress, count: size, initial: initial)
+    guard let session = Session.current, session.offset(of: startAddress, size: 0) != nil else { return initial }
+    let end = ByteSum.end(start: startAddress, size: size)
+    guard session.offset(of: startAddress, size: end - startAddress) != nil, session.enterMemoryMapped() else { return initial }
+    return ByteSum.sum(from: startAddress, to: end, initial: initial)
 }
