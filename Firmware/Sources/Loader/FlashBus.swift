@@ -70,7 +70,7 @@ enum FlashBus {
                        with: OCTOSPI.CR.fthres(bytes: 4))
         guard spi.waitNotBusy() else { return nil }
         spi.dcr2.value = board.divider - 1  // PRESCALER: FCLK = kernel / (PRESCALER + 1)
-        spi.tcr.value = 0
+        spi.tcr.value = SPICommand.sampleShift
         spi.cr.set(OCTOSPI.CR.en)
         return spi
     }

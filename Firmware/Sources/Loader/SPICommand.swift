@@ -26,8 +26,12 @@ struct SPICommand {
         return value
     }
 
-    /// OCTOSPI_TCR: DCYC b4:0; SSHIFT and DHQC stay 0.
-    var tcr: UInt32 { dummyCycles & 0x1F }
+    /// OCTOSPI_TCR: DCYC b4:0, SSHIFT b30 = 1 (sample half a clock later, giving the
+    /// flash's output delay and the board traces time at tens of MHz; what HAL's
+    /// SampleShifting = HALFCYCLE does for single-data-rate quad flash, and allowed because
+    /// nothing here is DTR), DHQC b28 = 0.
+    var tcr: UInt32 { (dummyCycles & 0x1F) | SPICommand.sampleShift }
+    static let sampleShift: UInt32 = 1 << 30
 
     var hasAddress: Bool { addressLines != .none }
     var hasData: Bool { dataLines != .none }
