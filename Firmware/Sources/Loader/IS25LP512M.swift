@@ -66,5 +66,7 @@ enum IS25LP512M {
         static let writeStatusMs: UInt32 = 1_000
         /// tRST is tens of µs [MEM]; waiting 1 ms costs nothing.
         static let resetRecoveryUs: UInt32 = 1_000
+        /// WIP after the reset: covers a 64 KiB erase that the reset did not stop.
+        static let afterResetMs: UInt32 = 3_000
     }
 }

@@ -13,7 +13,8 @@ struct QuadFlash {
     func reset() -> Bool {
         guard softwareReset(lines: .four), softwareReset(lines: .one) else { return false }
         delay(microseconds: IS25LP512M.Timeout.resetRecoveryUs)
-        return true
+        // A program or erase cut short by a previous session may still be finishing.
+        return waitReady(milliseconds: IS25LP512M.Timeout.afterResetMs)
     }
 
     private func softwareReset(lines: Lines) -> Bool {
