@@ -130,13 +130,19 @@ extension OCTOSPI {
     }
 
     /// CR.ABORT, then TCF, then BUSY = 0 (HAL_OSPI_Abort), leaving FMODE = indirect write.
+    /// The abort counts as complete when TCF is set or, if nothing was running (memory-mapped
+    /// mode idle, where RM0456 does not promise a TCF), when ABORT has cleared itself and
+    /// BUSY = 0; success means the controller ends up idle.
     func abort() -> Bool {
         cr.set(CR.abort)
-        let aborted = waitFlag(SR.tcf)
+        var deadline = Deadline(milliseconds: OCTOSPI.transferTimeoutMs)
+        while !sr.anySet(SR.tcf) && (cr.anySet(CR.abort) || sr.anySet(SR.busy)) {
+            if deadline.expired() { break }
+        }
         fcr.value = FCR.ctcf
         let idle = waitNotBusy()
         cr.replace(CR.fmodeMask | CR.apms, with: FunctionalMode.indirectWrite.crBits)
-        return aborted && idle
+        return idle
     }
 
     /// Memory-mapped reads with `command` (its address is ignored). CCR/TCR/IR are written
