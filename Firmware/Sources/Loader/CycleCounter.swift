@@ -1,0 +1,62 @@
+/// Time without interrupts: the Cortex-M33 DWT cycle counter, polled.
+///
+/// SysTick interrupts are forbidden in a CubeProgrammer loader, so every wait in the loader
+/// is a loop over a `Deadline` that reads DWT_CYCCNT. CYCCNT is 32 bits and wraps every
+/// 2^32 cycles (26.8 s at 160 MHz), shorter than a chip erase (up to ~270 s), so a deadline
+/// accumulates the elapsed delta of each poll in 64 bits instead of comparing timestamps.
+enum CycleCounter {
+    /// CoreDebug DEMCR: TRCENA (bit 24) powers the DWT and ITM units.
+    static let demcr = Register(0xE000_EDFC)
+    static let demcrTRCENA: UInt32 = 1 << 24
+    /// DWT_CTRL: CYCCNTENA (bit 0) starts the cycle counter.
+    static let dwtCtrl = Register(0xE000_1000)
+    static let dwtCtrlCYCCNTENA: UInt32 = 1 << 0
+    static let dwtCyccnt = Register(0xE000_1004)
+
+    static func enable() {
+        demcr.set(demcrTRCENA)
+        dwtCtrl.set(dwtCtrlCYCCNTENA)
+    }
+
+    static var now: UInt32 { dwtCyccnt.value }
+}
+
+/// A time limit measured in core cycles.
+///
+/// Besides cycles, it also counts polls and gives up after `cycles / 4` of them: a poll
+/// is a loop with at least one peripheral load, so it always costs more than 4 cycles,
+/// and a counter that does not count (DWT missing or held) cannot make a wait endless.
+struct Deadline {
+    private var remaining: UInt64
+    private var last: UInt32
+    private var polls: UInt64
+    private let pollLimit: UInt64
+
+    init(cycles: UInt64) {
+        remaining = cycles
+        last = CycleCounter.now
+        polls = 0
+        pollLimit = cycles >> 2
+    }
+
+    init(milliseconds: UInt32) {
+        self.init(cycles: UInt64(milliseconds) &* UInt64(LoaderState.coreClockHz / 1000))
+    }
+
+    /// True once the limit has passed. Call it once per poll.
+    mutating func expired() -> Bool {
+        let now = CycleCounter.now
+        let elapsed = UInt64(now &- last)
+        last = now
+        if elapsed >= remaining { return true }
+        remaining -= elapsed
+        polls &+= 1
+        return polls > pollLimit
+    }
+}
+
+/// Busy-waits for at least `microseconds` (flash reset recovery, clock-switch settling).
+func delay(microseconds: UInt32) {
+    var deadline = Deadline(cycles: UInt64(microseconds) &* UInt64(LoaderState.coreClockHz / 1_000_000 + 1))
+    while !deadline.expired() {}
+}

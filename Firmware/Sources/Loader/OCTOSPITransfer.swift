@@ -1,0 +1,169 @@
+/// The OCTOSPI transfer engine: indirect write/read, automatic status polling, memory-mapped
+/// mode and abort, following the start rules of RM0456 (shared/reference stm32u5.md §B.2):
+///
+///   registers are written in the order  CR.FMODE → DLR → CCR → TCR → IR → AR
+///   ┌─────────────────────────────┬────────────────────────────────────────────┐
+///   │ no data phase               │ starts on the last register: IR if ADMODE=0 │
+///   │                             │ else AR                                     │
+///   │ indirect write with data    │ starts when the first byte is written to DR │
+///   │ indirect read / auto-poll   │ starts on AR if ADMODE≠0, else on IR        │
+///   └─────────────────────────────┴────────────────────────────────────────────┘
+///   AR/IR writes are ignored while BUSY = 1 or FMODE = 11, so every transfer first waits
+///   for BUSY = 0, and memory-mapped mode is left with CR.ABORT.
+extension OCTOSPI {
+    /// Short command transfers: a few bytes at ≥ 1 MHz take microseconds; 10 ms is ample.
+    static let transferTimeoutMs: UInt32 = 10
+
+    func waitNotBusy() -> Bool {
+        var deadline = Deadline(milliseconds: OCTOSPI.transferTimeoutMs)
+        while sr.anySet(SR.busy) {
+            if deadline.expired() { return false }
+        }
+        return true
+    }
+
+    func waitFlag(_ flag: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
+        var deadline = Deadline(milliseconds: milliseconds)
+        while !sr.anySet(flag) {
+            if deadline.expired() { return false }
+        }
+        return true
+    }
+
+    /// Programs one command and, where the start rules say so, starts it.
+    private func start(_ command: SPICommand, mode: FunctionalMode, dataLength: UInt32, crExtra: UInt32 = 0) -> Bool {
+        guard waitNotBusy() else { return false }
+        fcr.value = FCR.all
+        cr.replace(CR.fmodeMask | CR.apms | CR.pmm, with: mode.crBits | crExtra)
+        if command.hasData { dlr.value = dataLength &- 1 }
+        ccr.value = command.ccr
+        tcr.value = command.tcr
+        ir.value = UInt32(command.instruction)
+        if command.hasAddress { ar.value = command.address }
+        return true
+    }
+
+    /// A command without data phase (WREN, erase, reset...). Done when TCF is set.
+    func run(_ command: SPICommand) -> Bool {
+        guard start(command, mode: .indirectWrite, dataLength: 0) else { return false }
+        return finish()
+    }
+
+    /// Reads 1...4 bytes (status/ID registers); the first byte received is bits 7:0.
+    /// The data fits the 32-byte FIFO, so the bytes are taken after TCF.
+    func read(_ command: SPICommand, count: UInt32) -> UInt32? {
+        guard count >= 1, count <= 4 else { return nil }
+        guard start(command, mode: .indirectRead, dataLength: count) else { return nil }
+        guard waitFlag(SR.tcf) else {
+            _ = abort()
+            return nil
+        }
+        var value: UInt32 = 0
+        var index: UInt32 = 0
+        while index < count {
+            value |= UInt32(loadByte(dr.address)) << (8 * index)
+            index += 1
+        }
+        fcr.value = FCR.ctcf
+        return waitNotBusy() ? value : nil
+    }
+
+    /// Sends `count` ≥ 1 bytes from `source` as the data phase. Words go to DR while at
+    /// least 4 bytes remain, then single bytes; each push waits for FTF (FIFO free space
+    /// ≥ threshold = 4 bytes).
+    func write(_ command: SPICommand, from source: UnsafeRawPointer, count: UInt32) -> Bool {
+        guard count >= 1 else { return false }
+        guard start(command, mode: .indirectWrite, dataLength: count) else { return false }
+        var offset: UInt32 = 0
+        while offset < count {
+            guard waitFlag(SR.ftf) else {
+                _ = abort()
+                return false
+            }
+            if count - offset >= 4 {
+                let word = source.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self)
+                dr.value = word
+                offset += 4
+            } else {
+                let byte = source.load(fromByteOffset: Int(offset), as: UInt8.self)
+                storeByte(dr.address, byte)
+                offset += 1
+            }
+        }
+        return finish()
+    }
+
+    /// Sends `value` (1 byte) as the data phase, e.g. a register write.
+    func writeByte(_ command: SPICommand, _ value: UInt8) -> Bool {
+        guard start(command, mode: .indirectWrite, dataLength: 1) else { return false }
+        guard waitFlag(SR.ftf) else {
+            _ = abort()
+            return false
+        }
+        storeByte(dr.address, value)
+        return finish()
+    }
+
+    /// Automatic status polling (FMODE = 10, APMS = 1, AND-match): the controller re-reads
+    /// one status byte every `PIR` clocks until `(status & mask) == match`.
+    func poll(_ command: SPICommand, mask: UInt8, match: UInt8, milliseconds: UInt32) -> Bool {
+        guard waitNotBusy() else { return false }
+        psmkr.value = UInt32(mask)
+        psmar.value = UInt32(match)
+        pir.value = 0x10
+        guard start(command, mode: .automaticPolling, dataLength: 1, crExtra: CR.apms) else { return false }
+        guard waitFlag(SR.smf, milliseconds: milliseconds) else {
+            _ = abort()
+            return false
+        }
+        fcr.value = FCR.csmf
+        return waitNotBusy()
+    }
+
+    private func finish() -> Bool {
+        guard waitFlag(SR.tcf) else {
+            _ = abort()
+            return false
+        }
+        fcr.value = FCR.ctcf
+        return waitNotBusy()
+    }
+
+    /// CR.ABORT, then TCF, then BUSY = 0 (HAL_OSPI_Abort), leaving FMODE = indirect write.
+    /// The abort counts as complete when TCF is set or, if nothing was running (memory-mapped
+    /// mode idle, where RM0456 does not promise a TCF), when ABORT has cleared itself and
+    /// BUSY = 0; success means the controller ends up idle.
+    func abort() -> Bool {
+        cr.set(CR.abort)
+        var deadline = Deadline(milliseconds: OCTOSPI.transferTimeoutMs)
+        while !sr.anySet(SR.tcf) && (cr.anySet(CR.abort) || sr.anySet(SR.busy)) {
+            if deadline.expired() { break }
+        }
+        fcr.value = FCR.ctcf
+        let idle = waitNotBusy()
+        cr.replace(CR.fmodeMask | CR.apms, with: FunctionalMode.indirectWrite.crBits)
+        return idle
+    }
+
+    /// Memory-mapped reads with `command` (its address is ignored). CCR/TCR/IR are written
+    /// while FMODE = 00 (writing IR there starts nothing: there is an address phase and no AR
+    /// write follows), then FMODE = 11.
+    func enterMemoryMapped(_ command: SPICommand) -> Bool {
+        guard waitNotBusy() else { return false }
+        fcr.value = FCR.all
+        cr.replace(CR.fmodeMask | CR.apms | CR.tcen, with: FunctionalMode.indirectWrite.crBits)
+        ccr.value = command.ccr
+        tcr.value = command.tcr
+        ir.value = UInt32(command.instruction)
+        cr.replace(CR.fmodeMask, with: FunctionalMode.memoryMapped.crBits)
+        return true
+    }
+
+    /// Leaves memory-mapped mode (or any transfer in progress). No-op when idle.
+    func leaveMemoryMapped() -> Bool {
+        if functionalMode == .memoryMapped || sr.anySet(SR.busy) {
+            return abort()
+        }
+        return true
+    }
+}
