@@ -1,1 +1,0 @@
-// FirmwareImage: see the issue that builds it.

@@ -1,1 +1,0 @@
-// LoaderFile: see the issue that builds it.
