@@ -132,8 +132,14 @@ public struct StorageInfo: Equatable, Sendable {
 
     public var hasSectorTerminator: Bool { sectors.contains { $0.isTerminator } }
 
-    /// Σ count × size over the used entries.
-    public var sectorTableTotal: UInt64 { usedSectors.reduce(0) { $0 + $1.totalBytes } }
+    /// Σ count × size over the used entries, saturating at `UInt64.max` (ten entries of
+    /// 0xFFFF_FFFF × 0xFFFF_FFFF would overflow 64 bits).
+    public var sectorTableTotal: UInt64 {
+        usedSectors.reduce(UInt64(0)) { total, entry in
+            let (sum, overflow) = total.addingReportingOverflow(entry.totalBytes)
+            return overflow ? .max : sum
+        }
+    }
 
     public var hasNonzeroPadding: Bool {
         (paddingAfterDeviceType + paddingAfterEraseValue).contains { $0 != 0 }
