@@ -186,3 +186,18 @@ import Testing
         #expect(finding.rendered(file: "loader.stldr") == "loader.stldr: error: [storageinfo-layout] StorageInfo is 136 bytes (address 0x0000_0000, file offset 0x1A40)")
     }
 }
+
+@Suite struct VTORInstructionTests {
+    @Test func aMOVWMOVTPairBuildingVTORIsFound() throws {
+        var fixture = LoaderFixture()
+        fixture.extraCode = [0x4E, 0xF6, 0x08, 0x53, 0x00, 0xBF, 0xCE, 0xF2, 0x00, 0x03]  // movw r3,#0xED08; nop; movt r3,#0xE000
+        let finding = try #require(try fixture.finding("vtor-write"))
+        #expect(finding.address == 0x2000_0064)
+    }
+
+    @Test func aMOVTToAnotherRegisterIsNotAPair() throws {
+        var fixture = LoaderFixture()
+        fixture.extraCode = [0x4E, 0xF6, 0x08, 0x53, 0xCE, 0xF2, 0x00, 0x02]  // movw r3,#0xED08; movt r2,#0xE000
+        #expect(try fixture.finding("vtor-write") == nil)
+    }
+}

@@ -4,8 +4,8 @@ import ELF
 /// (ST KB "failed to download Segment[0]"; cubeprogrammer-loader.md §1.4, §4 item 1). These are
 /// byte-pattern heuristics, so they are warnings: a literal can look like an instruction.
 enum InterruptRules {
-    /// Thumb `CPSIE i` (ARMv7-M ARM A7.7.25): 0xB662.
-    static let cpsieI: UInt16 = 0xB662
+    /// Thumb `CPSIE i` and `CPSIE if` (ARMv7-M ARM B5.2.1 CPS: 0xB660 | I<<1 | F).
+    static let cpsieI: Set<UInt16> = [0xB662, 0xB663]
     /// SCB->VTOR (ARMv7-M ARM B3.2.5).
     static let vtorAddress: UInt32 = 0xE000_ED08
     static let vectorTableSymbols = ["SysTick_Handler", "g_pfnVectors", "__isr_vector", "__Vectors", "__vector_table", "isr_vector"]
@@ -19,7 +19,7 @@ enum InterruptRules {
             let bytes = segment.bytes
             var index = Int(segment.virtualAddress & 1)  // instructions are halfword-aligned
             while index + 1 < bytes.count {
-                if UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 == cpsieI {
+                if cpsieI.contains(UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8) {
                     cpsieHits.append((segment.virtualAddress &+ UInt32(index), Int(segment.fileOffset) + index))
                 }
                 index += 2
@@ -51,6 +51,19 @@ enum InterruptRules {
             }
         }
 
+        for segment in segments where segment.isExecutable {
+            if let index = movwMovtPair(loading: vtorAddress, in: segment.bytes, startingAt: Int(segment.virtualAddress & 1)) {
+                let address = segment.virtualAddress &+ UInt32(index)
+                if !findings.contains(where: { $0.code == "vtor-write" }) {
+                    findings.append(Finding(
+                        code: "vtor-write", severity: .warning,
+                        message: "MOVW/MOVT build the address 0xE000ED08 (SCB->VTOR)\(where: address, loader): the loader relocates the vector table to take interrupts",
+                        address: address, fileOffset: Int(segment.fileOffset) + index
+                    ))
+                }
+            }
+        }
+
         for name in vectorTableSymbols {
             if let symbol = loader.elf.symbol(named: name), symbol.isDefined {
                 findings.append(Finding(
@@ -61,6 +74,37 @@ enum InterruptRules {
             }
         }
         return findings
+    }
+}
+
+extension InterruptRules {
+    /// The offset of a Thumb-2 `MOVW Rd, #lo16` followed within 8 instructions by
+    /// `MOVT Rd, #hi16` for the same register: how clang and GCC materialise a 32-bit constant
+    /// without a literal pool (ARMv7-M ARM A7.7.76 MOVW encoding T3, A7.7.79 MOVT encoding T1).
+    static func movwMovtPair(loading value: UInt32, in bytes: [UInt8], startingAt start: Int) -> Int? {
+        func halfword(_ i: Int) -> UInt16? {
+            i >= 0 && i + 1 < bytes.count ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : nil
+        }
+        /// (register, imm16) of a MOVW, or of a MOVT when `top`, at `i`.
+        func decode(_ i: Int, top: Bool) -> (UInt16, UInt16)? {
+            guard let first = halfword(i), let second = halfword(i + 2) else { return nil }
+            guard first & 0xFBF0 == (top ? 0xF2C0 : 0xF240), second & 0x8000 == 0 else { return nil }
+            let imm16 = (first & 0xF) << 12 | (first >> 10 & 1) << 11 | (second >> 12 & 7) << 8 | (second & 0xFF)
+            return (second >> 8 & 0xF, imm16)
+        }
+        var i = start
+        while i + 3 < bytes.count {
+            if let (register, low) = decode(i, top: false), low == UInt16(value & 0xFFFF) {
+                for j in stride(from: i + 4, through: i + 32, by: 2) {
+                    if let (topRegister, high) = decode(j, top: true), topRegister == register {
+                        if high == UInt16(value >> 16) { return i }
+                        break
+                    }
+                }
+            }
+            i += 2
+        }
+        return nil
     }
 }
 
