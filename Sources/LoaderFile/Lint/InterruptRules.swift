@@ -4,7 +4,8 @@ import ELF
 /// (ST KB "failed to download Segment[0]"; cubeprogrammer-loader.md §1.4, §4 item 1). These are
 /// byte-pattern heuristics, so they are warnings: a literal can look like an instruction.
 enum InterruptRules {
-    /// Thumb `CPSIE i` and `CPSIE if` (ARMv7-M ARM B5.2.1 CPS: 0xB660 | I<<1 | F).
+    /// Thumb `CPSIE i` and `CPSIE if`: CPS encoding T1 is 0xB660 | im<<4 | I<<1 | F, im = 0 enables
+    /// (so `CPSID i`, 0xB672, does not match).
     static let cpsieI: Set<UInt16> = [0xB662, 0xB663]
     /// SCB->VTOR (ARMv7-M ARM B3.2.5).
     static let vtorAddress: UInt32 = 0xE000_ED08
