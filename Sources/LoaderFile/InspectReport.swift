@@ -90,6 +90,23 @@ public struct InspectReport: Equatable, Sendable, Encodable {
         }
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case file, entry, elfFlags, storageInfo, entryPoints, segments, findings
+    }
+
+    /// Written by hand so that a loader without StorageInfo gives `"storageInfo": null`
+    /// rather than no key: scripts can rely on every key being present.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(entry, forKey: .entry)
+        try container.encode(elfFlags, forKey: .elfFlags)
+        try container.encode(storageInfo, forKey: .storageInfo)
+        try container.encode(entryPoints, forKey: .entryPoints)
+        try container.encode(segments, forKey: .segments)
+        try container.encode(findings, forKey: .findings)
+    }
+
     public var hasErrors: Bool { findings.contains { $0.severity == Finding.Severity.error.rawValue } }
 
     // MARK: JSON

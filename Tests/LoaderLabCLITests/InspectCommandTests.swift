@@ -8,7 +8,8 @@ import Testing
 @Suite struct InspectCommandTests {
     /// Writes a hand-made loader named `name` and returns its path.
     static func writeLoader(
-        name: String = "IS25LP512M_STM32U5G7.stldr", deviceName: String = "IS25LP512M_STM32U5G7", hardFloat: Bool = false
+        name: String = "IS25LP512M_STM32U5G7.stldr", deviceName: String = "IS25LP512M_STM32U5G7", hardFloat: Bool = false,
+        exportStorageInfo: Bool = true
     ) throws -> String {
         var builder = ELFBuilder()
         if hardFloat { builder.flags = 0x0500_0400 }
@@ -25,7 +26,9 @@ import Testing
         for (index, entry) in names.enumerated() {
             builder.addSymbol(entry, value: 0x2000_0005 + UInt32(4 * index), size: 4, section: text)
         }
-        builder.addSymbol("StorageInfo", value: 0, size: 200, kind: .object, section: infoSection)
+        if exportStorageInfo {
+            builder.addSymbol("StorageInfo", value: 0, size: 200, kind: .object, section: infoSection)
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-inspect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(name).path
@@ -108,6 +111,17 @@ import Testing
         let result = try Self.run([try Self.writeLoader(hardFloat: true)])
         #expect(result.status == 0)
         #expect(result.output.contains("IS25LP512M_STM32U5G7.stldr: warning: [hard-float]"))
+    }
+
+    @Test func aValidELFWithoutStorageInfoExitsOne() throws {
+        let result = try Self.run([try Self.writeLoader(exportStorageInfo: false)])
+        #expect(result.status == 1)
+        #expect(result.output.contains("StorageInfo: not found"))
+        #expect(result.output.contains("error: [storageinfo-missing]"))
+        let json = try Self.run([try Self.writeLoader(exportStorageInfo: false), "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(object["storageInfo"] is NSNull)
+        #expect(json.status == 1)
     }
 
     @Test func aFileThatIsNotELFExitsTwo() throws {
