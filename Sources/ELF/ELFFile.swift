@@ -73,6 +73,18 @@ public struct ELFFile: Sendable {
         return nil
     }
 
+    /// Where a defined symbol's bytes are in the file, for patching data objects such as
+    /// `StorageInfo`. Through the symbol's section when it has one (right even when segments
+    /// overlap in address, as with ST's GCC loader script), else through the `PT_LOAD` segments.
+    public func fileOffset(of symbol: Symbol) -> Int? {
+        if let section = section(at: Int(symbol.sectionIndex)), section.hasFileBytes,
+           symbol.value >= section.address, symbol.value - section.address < max(1, section.size) {
+            return Int(section.offset) + Int(symbol.value - section.address)
+        }
+        guard symbol.sectionIndex != Symbol.sectionAbsolute else { return nil }
+        return fileOffset(ofVirtualAddress: symbol.value)
+    }
+
     /// `count` file-backed bytes starting at virtual address `address`, if all lie in one segment.
     public func bytes(atVirtualAddress address: UInt32, count: Int) -> [UInt8]? {
         guard count >= 0, let offset = fileOffset(ofVirtualAddress: address) else { return nil }

@@ -43,7 +43,7 @@ public struct LoaderFile: Sendable {
 
         let symbol = elf.symbol(named: "StorageInfo").flatMap { $0.isDefined ? $0 : nil }
         storageInfoSymbol = symbol
-        let offset = symbol.flatMap { Self.fileOffset(of: $0, in: elf) }
+        let offset = symbol.flatMap { elf.fileOffset(of: $0) }
         storageInfoFileOffset = offset
         if let symbol, let offset {
             let available = max(0, min(Int(symbol.size), elf.bytes.count - offset))
@@ -90,15 +90,5 @@ public struct LoaderFile: Sendable {
     public var fileStem: String {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
-    }
-
-    /// Where a symbol's bytes are in the file: through its section when it has one (correct even
-    /// when segments overlap in address, as with ST's GCC script), else through the segments.
-    static func fileOffset(of symbol: Symbol, in elf: ELFFile) -> Int? {
-        if let section = elf.section(at: Int(symbol.sectionIndex)), section.hasFileBytes,
-           symbol.value >= section.address, symbol.value - section.address < max(1, section.size) {
-            return Int(section.offset) + Int(symbol.value - section.address)
-        }
-        return elf.fileOffset(ofVirtualAddress: symbol.value)
     }
 }

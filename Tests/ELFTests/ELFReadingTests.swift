@@ -65,6 +65,14 @@ import Testing
         #expect(file.bytes(atVirtualAddress: 0x2000_0040, count: 8) == nil)  // runs into .bss
     }
 
+    @Test func locatesADataSymbolsBytesThroughItsSection() throws {
+        let info = try #require(file.symbol(named: "StorageInfo"))
+        let section = try #require(file.section(named: ".Dev_info"))
+        #expect(file.fileOffset(of: info) == Int(section.offset))
+        let initSymbol = try #require(file.symbol(named: "Init"))
+        #expect(file.fileOffset(of: initSymbol) == file.fileOffset(ofVirtualAddress: 0x2000_0005))
+    }
+
     @Test func symbolizesAnAddressInsideAFunctionWithTheThumbBitCleared() throws {
         let hit = try #require(file.symbolize(address: 0x2000_001E))
         #expect(hit.name == "Write")
