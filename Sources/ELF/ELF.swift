@@ -1,1 +1,0 @@
-// ELF: see the issue that builds it.
