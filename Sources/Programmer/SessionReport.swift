@@ -43,7 +43,7 @@ public struct SessionReport: Codable, Sendable {
     /// The lines STM32CubeProgrammer would have printed, so the user recognises the run.
     public var programmerLog: [String]
     public var calls: [Call]
-    public var findings: [Finding]
+    public var findings: [SessionFinding]
     public var failure: Failure?
     /// The last commands the flash decoded before the session ended.
     public var lastFlashCommands: [String]

@@ -14,7 +14,7 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
 }
 
 /// A root cause named by a diagnosis rule, with the evidence that shows it.
-public struct Finding: Codable, Sendable, Equatable {
+public struct SessionFinding: Codable, Sendable, Equatable {
     /// Stable, kebab-case; CI scripts key on it (`return-value`, `memory-mapped-active`, …).
     public var code: String
     public var severity: Severity
