@@ -118,3 +118,8 @@ public struct FlashPart: Sendable {
         all.first { $0.name.lowercased() == name.lowercased() }
     }
 }
+
+extension FlashPart: CustomStringConvertible {
+    /// "IS25LP512M (9D 60 1A)".
+    public var description: String { "\(name) (\(jedecID.map(hex2).joined(separator: " ")))" }
+}
