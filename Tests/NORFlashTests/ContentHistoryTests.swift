@@ -1,0 +1,46 @@
+import Testing
+import VirtualTime
+@testable import NORFlash
+
+@Suite("Content history (proof that nothing outside a range changed)")
+struct ContentHistoryTests {
+    @Test("changedRanges lists exactly the erased sector and the programmed bytes")
+    func rangesOfAnEraseAndAProgram() {
+        let bench = Bench()
+        bench.writeEnable()
+        bench.send(Tx.addressed(0x21, 0x0100_0000, addressSize: 4))
+        bench.waitUntilReady()
+        bench.program(0x12, 0x0200_0010, pattern(32), addressSize: 4)
+        #expect(bench.flash.changedRanges() == [0x0100_0000..<0x0100_1000, 0x0200_0010..<0x0200_0030])
+    }
+
+    @Test("changedRanges(since:) leaves out earlier changes; refused commands leave none")
+    func since() {
+        let bench = Bench()
+        bench.program(0x02, 0, [0])
+        let mark = bench.now
+        bench.send(Tx.program(0x02, 0x100, [0]))
+        bench.program(0x02, 0x200, [0, 0])
+        #expect(bench.flash.changedRanges(since: mark) == [0x200..<0x202])
+        #expect(bench.flash.changedRanges(fromChange: 1) == [0x200..<0x202])
+    }
+
+    @Test("a wrapped page program records both pieces")
+    func wrappedProgramHistory() {
+        let bench = Bench()
+        bench.program(0x02, 0x0FC, pattern(8))
+        #expect(bench.flash.changedRanges() == [0x000..<0x004, 0x0FC..<0x100])
+    }
+
+    @Test("every decoded command is recorded with its effective address")
+    func decodedCommands() {
+        let bench = Bench()
+        bench.program(0x12, 0x0123_4567, [0], addressSize: 4)
+        let decoded = bench.events.compactMap { e -> DecodedCommand? in
+            if case .commandDecoded(let d) = e { return d } else { return nil }
+        }
+        #expect(decoded.map(\.opcode) == [0x06, 0x12])
+        #expect(decoded.last?.effectiveAddress == 0x0123_4567)
+        #expect(decoded.last?.description == "Page Program 4B 12h 1-1-1 at 0x0123_4567, 1 B")
+    }
+}
