@@ -12,10 +12,12 @@ public struct DecodedCommand: Hashable, Sendable, CustomStringConvertible {
     public var bank: Int?
     /// Phase widths as "instruction-address-data", e.g. "1-4-4".
     public var lines: String
+    /// Data bytes; for merged sequential reads, the total of all of them.
     public var dataBytes: Int
     /// True when the opcode was not sent (continuous "AX" read).
     public var continuousRead: Bool
-    /// How many identical consecutive transactions this entry stands for (status polling).
+    /// How many consecutive transactions this entry stands for (status polling, or reads
+    /// that each continued where the previous one stopped).
     public var repeats: Int = 1
 
     public var description: String {

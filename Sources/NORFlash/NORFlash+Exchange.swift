@@ -110,7 +110,8 @@ extension NORFlash {
         recordDecoded(DecodedCommand(
             opcode: command.opcode, name: command.name, sentAddress: sent, effectiveAddress: effective, bank: bank,
             lines: "\(continuous ? 0 : t.instructionFormat.lines)-\(expectedBytes > 0 ? t.addressFormat.lines : 0)-\(dataBytes > 0 ? t.dataFormat.lines : 0)",
-            dataBytes: dataBytes, continuousRead: continuous))
+            dataBytes: dataBytes, continuousRead: continuous),
+            isRead: command.operation == .read)
 
         if let sent, let effective, bank != nil, sent != effective, let bank {
             record(.addressAliasedByBank(command: name, sent: sent, effective: effective, bank: bank))

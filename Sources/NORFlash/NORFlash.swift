@@ -129,14 +129,26 @@ public final class NORFlash: SPIDevice {
         events.append(Timestamped(time: lastTime, pc: currentPC, event: event))
     }
 
-    /// Consecutive identical register polls collapse into one entry with a repeat count.
-    func recordDecoded(_ decoded: DecodedCommand) {
-        if decoded.sentAddress == nil, let last = events.last, case .commandDecoded(var previous) = last.event,
-           previous.opcode == decoded.opcode, previous.sentAddress == nil, previous.dataBytes == decoded.dataBytes,
-           previous.lines == decoded.lines {
-            previous.repeats += 1
-            events[events.count - 1] = Timestamped(time: last.time, pc: last.pc, event: .commandDecoded(previous))
-            return
+    /// Consecutive identical register polls collapse into one entry with a repeat count, and
+    /// a read that continues where the previous one (same opcode) stopped extends it: a
+    /// memory-mapped verify of 64 MiB stays one entry instead of millions.
+    func recordDecoded(_ decoded: DecodedCommand, isRead: Bool) {
+        if let last = events.last, case .commandDecoded(var previous) = last.event,
+           previous.opcode == decoded.opcode, previous.lines == decoded.lines,
+           previous.continuousRead == decoded.continuousRead {
+            var merge = false
+            if decoded.sentAddress == nil && previous.sentAddress == nil && previous.dataBytes == decoded.dataBytes {
+                merge = true
+            } else if isRead, let start = previous.effectiveAddress, let next = decoded.effectiveAddress,
+                      Int(start) + previous.dataBytes == Int(next), previous.bank == decoded.bank {
+                previous.dataBytes += decoded.dataBytes
+                merge = true
+            }
+            if merge {
+                previous.repeats += 1
+                events[events.count - 1] = Timestamped(time: last.time, pc: last.pc, event: .commandDecoded(previous))
+                return
+            }
         }
         record(.commandDecoded(decoded))
     }

@@ -44,3 +44,26 @@ struct ContentHistoryTests {
         #expect(decoded.last?.description == "Page Program 4B 12h 1-1-1 at 0x0123_4567, 1 B")
     }
 }
+
+@Suite("Event volume")
+struct EventVolumeTests {
+    @Test("sequential reads that continue each other merge into one decoded entry")
+    func sequentialReadsMerge() {
+        let bench = Bench()
+        for i in 0..<100 { bench.send(Tx.read(0x13, UInt32(i * 32), count: 32, addressSize: 4)) }
+        let decoded = bench.events.compactMap { e -> DecodedCommand? in
+            if case .commandDecoded(let d) = e { return d } else { return nil }
+        }
+        #expect(decoded.count == 1)
+        #expect(decoded.first?.dataBytes == 3200 && decoded.first?.repeats == 100)
+    }
+
+    @Test("status polls collapse; a read elsewhere starts a new entry")
+    func pollsCollapse() {
+        let bench = Bench()
+        for _ in 0..<50 { bench.send(Tx.readRegister(0x05)) }
+        bench.send(Tx.read(0x13, 0x100, count: 4, addressSize: 4))
+        bench.send(Tx.read(0x13, 0x900, count: 4, addressSize: 4))
+        #expect(bench.flash.events.count == 3)
+    }
+}
