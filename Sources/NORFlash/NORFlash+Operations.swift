@@ -257,13 +257,13 @@ extension NORFlash {
         return (0..<16).map { UInt8(truncatingIfNeeded: (h &* UInt64($0 + 1)) >> 24) }
     }
 
-    /// BP3..BP0 (status bits 5:2) protect 2^(BP-1) units of `blockProtectUnit` from the top,
-    /// or from the bottom with TBS = 1; 0 protects nothing, large values the whole array [MEM
-    /// for the exact table].
+    /// The range BP3..BP0 (status bits 5:2) protect, from the top of the array, or from
+    /// the bottom with TBS = 1 (function register bit 1); nil when nothing is protected.
     public func protectedRange() -> Range<UInt32>? {
         let bp = Int(registers.blockProtect)
-        guard bp > 0 else { return nil }
-        let bytes = min(part.blockProtectUnit << (bp - 1), part.size)
+        guard bp < part.blockProtectSizes.count else { return 0..<UInt32(part.size) }
+        let bytes = min(part.blockProtectSizes[bp], part.size)
+        guard bytes > 0 else { return nil }
         return registers.protectsBottom
             ? 0..<UInt32(bytes)
             : UInt32(part.size - bytes)..<UInt32(part.size)

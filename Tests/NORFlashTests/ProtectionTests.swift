@@ -64,3 +64,20 @@ struct ProtectionTests {
         #expect(bench.has { if case .chipEraseRefusedProtected = $0 { return true } else { return false } })
     }
 }
+
+@Suite("Block-protect table (reference §A.4; ufprog is25xp512mj_wpr_4bp_tbs0)")
+struct BlockProtectTableTests {
+    @Test("BP3..BP0 values map to the protected top area", arguments: [
+        (UInt8(0b0000), nil as Range<UInt32>?),
+        (0b0001, 0x03FF_0000..<0x0400_0000),
+        (0b1010, 0x0200_0000..<0x0400_0000),
+        (0b1011, 0x0100_0000..<0x0400_0000),
+        (0b1111, 0..<0x0400_0000),
+    ])
+    func table(bp: UInt8, expected: Range<UInt32>?) {
+        let bench = Bench()
+        bench.writeEnable()
+        bench.send(Tx.writeRegister(0x01, [bp << 2]))
+        #expect(bench.flash.protectedRange() == expected)
+    }
+}

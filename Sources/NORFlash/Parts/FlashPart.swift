@@ -60,8 +60,9 @@ public struct FlashPart: Sendable {
     public var size: Int
     public var pageSize: Int
     public var eraseSizes: [Int]
-    /// Size of the smallest block protected by BP3..BP0 = 0001 (doubles per step).
-    public var blockProtectUnit: Int
+    /// Bytes protected for each BP3..BP0 value (16 entries), counted from the top of the
+    /// array (TBS = 0) or from the bottom (TBS = 1).
+    public var blockProtectSizes: [Int]
     public var typicalTimings: FlashTimings
     public var maximumTimings: FlashTimings
     /// The JESD216 table RDSFDP (5Ah) reads, from address 0.
@@ -74,7 +75,7 @@ public struct FlashPart: Sendable {
 
     public init(
         name: String, jedecID: [UInt8], productID: UInt8, size: Int, pageSize: Int,
-        eraseSizes: [Int], blockProtectUnit: Int, typicalTimings: FlashTimings,
+        eraseSizes: [Int], blockProtectSizes: [Int], typicalTimings: FlashTimings,
         maximumTimings: FlashTimings, sfdp: [UInt8], quirks: FlashQuirks,
         defaultExtendedReadRegister: UInt8, commands: [FlashCommand]
     ) {
@@ -84,7 +85,7 @@ public struct FlashPart: Sendable {
         self.size = size
         self.pageSize = pageSize
         self.eraseSizes = eraseSizes
-        self.blockProtectUnit = blockProtectUnit
+        self.blockProtectSizes = blockProtectSizes
         self.typicalTimings = typicalTimings
         self.maximumTimings = maximumTimings
         self.sfdp = sfdp

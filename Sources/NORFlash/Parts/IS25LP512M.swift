@@ -32,7 +32,10 @@ extension FlashPart {
             productID: 0x19,
             size: 64 << 20, pageSize: 256,
             eraseSizes: [4096, 32768, 65536],
-            blockProtectUnit: 65536,
+            // BP3..BP0: 0001..1010 protect 64 KiB doubling to 32 MiB; 1011..1110 protect all
+            // but the other end's 16/8/4/2 MiB; 1111 everything (ufprog vendor-issi.c,
+            // is25xp512mj_wpr_4bp_tbs0/1) [SRC-2].
+            blockProtectSizes: [0] + (0..<10).map { 65536 << $0 } + [48 << 20, 56 << 20, 60 << 20, 62 << 20, 64 << 20],
             typicalTimings: typical, maximumTimings: maximum,
             sfdp: IS25LP512MSFDP.table(size: 64 << 20, typical: typical, maximum: maximum, quirks: quirks),
             quirks: quirks,
