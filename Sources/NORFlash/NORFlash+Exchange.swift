@@ -201,6 +201,12 @@ extension NORFlash {
     /// undriven, pulled-up lines first). Bits go MSB first on every line width.
     static func shifted(_ stream: (Int) -> [UInt8], count: Int, bitShift: Int) -> [UInt8] {
         if bitShift == 0 { return stream(count) }
+        if bitShift % 8 == 0 {
+            // Whole bytes: skip them, or lead with undriven FFh.
+            if bitShift > 0 { return Array(stream(count + bitShift / 8).dropFirst(bitShift / 8)) }
+            let lead = min(count, -bitShift / 8)
+            return [UInt8](repeating: 0xFF, count: lead) + stream(count - lead)
+        }
         let needed = (count * 8 + max(bitShift, 0) + 7) / 8 + 1
         let source = stream(needed)
         var out = [UInt8](repeating: 0, count: count)
