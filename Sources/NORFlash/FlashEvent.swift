@@ -10,8 +10,12 @@ public struct DecodedCommand: Hashable, Sendable, CustomStringConvertible {
     public var effectiveAddress: UInt32?
     /// BA25:BA24 when a 3-byte address was extended with them, else nil.
     public var bank: Int?
+    /// Lines of the instruction, address and data phases (0 when the phase is absent).
+    public var instructionLines: Int
+    public var addressLines: Int
+    public var dataLines: Int
     /// Phase widths as "instruction-address-data", e.g. "1-4-4".
-    public var lines: String
+    public var lines: String { "\(instructionLines)-\(addressLines)-\(dataLines)" }
     /// Data bytes; for merged sequential reads, the total of all of them.
     public var dataBytes: Int
     /// True when the opcode was not sent (continuous "AX" read).

@@ -54,7 +54,8 @@ extension NORFlash {
     func perform(
         _ command: FlashCommand, _ t: SPITransaction, readCount: Int, idle: [UInt8], now: DeviceTime, continuous: Bool
     ) -> [UInt8] {
-        let name = command.description
+        // Built only when an event needs it: this path runs once per memory-mapped access.
+        var name: String { command.description }
         let wasResetEnabled = resetEnabled
         resetEnabled = false
         let addressLines = isQPI ? 4 : command.addressLines
@@ -109,7 +110,9 @@ extension NORFlash {
         }
         recordDecoded(DecodedCommand(
             opcode: command.opcode, name: command.name, sentAddress: sent, effectiveAddress: effective, bank: bank,
-            lines: "\(continuous ? 0 : t.instructionFormat.lines)-\(expectedBytes > 0 ? t.addressFormat.lines : 0)-\(dataBytes > 0 ? t.dataFormat.lines : 0)",
+            instructionLines: continuous ? 0 : t.instructionFormat.lines,
+            addressLines: expectedBytes > 0 ? t.addressFormat.lines : 0,
+            dataLines: dataBytes > 0 ? t.dataFormat.lines : 0,
             dataBytes: dataBytes, continuousRead: continuous),
             isRead: command.operation == .read)
 

@@ -6,7 +6,7 @@ extension NORFlash {
 
     /// Returns the flash's output stream for read-type commands, nil when it drives nothing.
     func execute(_ command: FlashCommand, _ t: SPITransaction, address: UInt32, wasResetEnabled: Bool, now: DeviceTime) -> Stream? {
-        let name = command.description
+        var name: String { command.description }
         var writeData: [UInt8]?
         if case .write(let bytes) = t.direction { writeData = bytes }
 

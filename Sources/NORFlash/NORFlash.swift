@@ -134,7 +134,8 @@ public final class NORFlash: SPIDevice {
     /// memory-mapped verify of 64 MiB stays one entry instead of millions.
     func recordDecoded(_ decoded: DecodedCommand, isRead: Bool) {
         if let last = events.last, case .commandDecoded(var previous) = last.event,
-           previous.opcode == decoded.opcode, previous.lines == decoded.lines,
+           previous.opcode == decoded.opcode, previous.instructionLines == decoded.instructionLines,
+           previous.addressLines == decoded.addressLines, previous.dataLines == decoded.dataLines,
            previous.continuousRead == decoded.continuousRead {
             var merge = false
             if decoded.sentAddress == nil && previous.sentAddress == nil && previous.dataBytes == decoded.dataBytes {
