@@ -122,7 +122,11 @@ extension NORFlash {
         case .writeReadParameters(let volatile):
             guard let value = firstDataByte() else { return nil }
             if volatile {
-                // SiFive's IS25LP boot code sends C0h without 06h first: no WEL needed.
+                // No WEL needed by default (see `FlashQuirks.volatileRegisterWritesNeedWriteEnable`).
+                if part.quirks.volatileRegisterWritesNeedWriteEnable {
+                    guard needsWriteEnable() else { return nil }
+                    registers.writeEnableLatch = false
+                }
                 setRegister("Read Register", \.readParameters, value)
                 return nil
             }
@@ -136,6 +140,10 @@ extension NORFlash {
             // Bits 7:4 (ODS, DLPEN) are writable; 3:1 are the error flags, 0 mirrors WIP.
             let merged = (value & 0xF0) | (registers.extendedReadParameters & 0x0E)
             if volatile {
+                if part.quirks.volatileRegisterWritesNeedWriteEnable {
+                    guard needsWriteEnable() else { return nil }
+                    registers.writeEnableLatch = false
+                }
                 setRegister("Extended Read Register", \.extendedReadParameters, merged)
                 return nil
             }

@@ -76,3 +76,37 @@ struct QuadAndDummyTests {
         #expect(bench.has { if case .phaseLinesMismatch(_, .address, 4, 1) = $0 { return true } else { return false } })
     }
 }
+
+@Suite("Volatile register writes and WEL (reference §A.3 C0h/63h, §A.7.7)")
+struct VolatileRegisterWriteTests {
+    @Test("C0h sets the read register without Write Enable by default")
+    func readRegisterWithoutWREN() {
+        let bench = Bench()
+        bench.send(Tx.writeRegister(0xC0, [0x30]))
+        #expect(bench.send(Tx.readRegister(0x61)) == [0x30])
+    }
+
+    @Test("with the strict quirk, C0h without Write Enable is refused")
+    func strictReadRegister() {
+        var part = FlashPart.is25lp512m
+        part.quirks.volatileRegisterWritesNeedWriteEnable = true
+        let bench = Bench(NORFlash(part: part))
+        bench.send(Tx.writeRegister(0xC0, [0x30]))
+        #expect(bench.send(Tx.readRegister(0x61)) == [0x00])
+        bench.writeEnable()
+        bench.send(Tx.writeRegister(0xC0, [0x30]))
+        #expect(bench.send(Tx.readRegister(0x61)) == [0x30])
+    }
+
+    @Test("65h (non-volatile) needs Write Enable and survives a power cycle")
+    func nonVolatileReadRegister() {
+        let bench = Bench()
+        bench.send(Tx.writeRegister(0x65, [0x40]))
+        #expect(bench.send(Tx.readRegister(0x61)) == [0x00])
+        bench.writeEnable()
+        bench.send(Tx.writeRegister(0x65, [0x40]))
+        bench.waitUntilReady()
+        bench.flash.powerCycle()
+        #expect(bench.send(Tx.readRegister(0x61)) == [0x40])
+    }
+}

@@ -44,9 +44,15 @@ public struct FlashQuirks: Hashable, Sendable {
     /// BFPT DWORD1 bits 18:17 say "3-byte address only" although the part has EXTADD and
     /// dedicated 4-byte opcodes (Linux `is25lp256_post_bfpt_fixups`, reference §A.1).
     public var sfdpAdvertisesThreeByteAddressOnly: Bool
+    /// Whether the volatile register writes C0h/63h (read register) and 83h (extended read
+    /// register) need WEL. Sources disagree: SiFive's IS25LP boot code sends C0h without
+    /// 06h and ufprog marks the ISSI read/extended/bank registers "no WREN"; the simplified
+    /// Verilog model of the 512M checks WEL. Default false; 17h never needs it, C5h always.
+    public var volatileRegisterWritesNeedWriteEnable: Bool
 
-    public init(sfdpAdvertisesThreeByteAddressOnly: Bool) {
+    public init(sfdpAdvertisesThreeByteAddressOnly: Bool, volatileRegisterWritesNeedWriteEnable: Bool = false) {
         self.sfdpAdvertisesThreeByteAddressOnly = sfdpAdvertisesThreeByteAddressOnly
+        self.volatileRegisterWritesNeedWriteEnable = volatileRegisterWritesNeedWriteEnable
     }
 }
 
