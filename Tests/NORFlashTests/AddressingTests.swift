@@ -52,3 +52,64 @@ struct AddressingTests {
         #expect(bench.send(Tx.readRegister(0x16)) == [0x03])
     }
 }
+
+@Suite("Power-up addressing (reference §A.5)")
+struct PowerUpAddressingTests {
+    @Test("the factory part powers up in 3-byte mode with bank 0")
+    func factoryDefault() {
+        let bench = Bench()
+        #expect(bench.send(Tx.readRegister(0x16)) == [0x00])
+    }
+
+    @Test("after 18h wrote EXTADD=1 non-volatile, the part powers up in 4-byte mode")
+    func nonVolatileExtendedAddressing() {
+        let bench = Bench()
+        bench.writeEnable()
+        bench.send(Tx.writeRegister(0x18, [0x80]))
+        bench.waitUntilReady()
+        bench.send(Tx.command(0x29))
+        bench.flash.powerCycle()
+        #expect(bench.send(Tx.readRegister(0x16)) == [0x80])
+        bench.program(0x02, 0x0300_0000, [0x11], addressSize: 4)
+        #expect(bench.flash.read(address: 0x0300_0000, count: 1) == [0x11])
+    }
+
+    @Test("the non-volatile state a board had can be given at init")
+    func initialNonVolatileState() {
+        var nv = FlashRegisters()
+        nv.status = 0x40
+        nv.bankAddressNonVolatile = 0x81
+        let bench = Bench(NORFlash(nonVolatile: nv))
+        #expect(bench.status() == 0x40)
+        #expect(bench.send(Tx.readRegister(0x16)) == [0x81])
+    }
+}
+
+@Suite("Phase formats the flash does not accept (reference §A.3, §A.7.4)")
+struct PhaseFormatTests {
+    @Test("a 1-4-4 read with QE=0 is ignored: the address never reaches the flash")
+    func quadAddressWithoutQE() {
+        let bench = Bench()
+        let got = bench.send(Tx.read(0xEB, 0, count: 2, addressLines: 4, dataLines: 4, dummy: 4, alternate: 0))
+        #expect(got == [0xFF, 0xFF])
+        #expect(bench.has { if case .quadWithoutQE(_, .address) = $0 { return true } else { return false } })
+    }
+
+    @Test("a DTR data phase on a single-rate command is not understood")
+    func dtrOnSingleRateCommand() {
+        let bench = Bench()
+        bench.program(0x02, 0, [0x00])
+        var t = Tx.read(0x03, 0, count: 1)
+        t.dataFormat = SPIPhaseFormat(lines: 1, doubleTransferRate: true)
+        #expect(bench.send(t) == [0xFF])
+        #expect(bench.has { if case .doubleTransferRateNotSupported(_, .data) = $0 { return true } else { return false } })
+    }
+
+    @Test("Write Enable followed by a data phase is not executed")
+    func writeEnableWithData() {
+        let bench = Bench()
+        bench.send(Tx.writeRegister(0x06, [0x00]))
+        #expect(bench.status() & 0x02 == 0)
+        #expect(bench.has { if case .unexpectedPhase(_, .data) = $0 { return true } else { return false } })
+    }
+}
