@@ -86,3 +86,28 @@ struct ModeTests {
         #expect(bench.send(Tx.readRegister(0x9F, count: 3)) == [0x9D, 0x60, 0x1A])
     }
 }
+
+@Suite("Reads in QPI mode (reference §A.3 35h, §A.4 dummy defaults)")
+struct QPIReadTests {
+    @Test("EBh 4-4-4 with a mode byte and 4 dummies reads the data; a 1-line address phase does not")
+    func quadIOInQPI() {
+        let bench = Bench()
+        let data = pattern(8, seed: 9)
+        bench.program(0x02, 0x2000, data)
+        bench.send(Tx.command(0x35))
+        let good = bench.send(Tx.read(0xEB, 0x2000, count: 8, instructionLines: 4, addressLines: 4, dataLines: 4, dummy: 4, alternate: 0x00))
+        #expect(good == data)
+        let bad = bench.send(Tx.read(0xEB, 0x2000, count: 2, instructionLines: 4, addressLines: 1, dataLines: 4, dummy: 4, alternate: 0x00))
+        #expect(bad == [0xFF, 0xFF])
+    }
+
+    @Test("Write Enable and page program work on 4 lines in QPI mode")
+    func programInQPI() {
+        let bench = Bench()
+        bench.send(Tx.command(0x35))
+        bench.writeEnable(lines: 4)
+        bench.send(SPITransaction(instruction: 0x12, instructionFormat: .quad, address: 0x0100_0000, addressSize: 4,
+                                  addressFormat: .quad, direction: .write([0x5A]), dataFormat: .quad))
+        #expect(bench.flash.read(address: 0x0100_0000, count: 1) == [0x5A])
+    }
+}
