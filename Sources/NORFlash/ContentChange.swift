@@ -15,6 +15,13 @@ public struct ContentChange: Hashable, Sendable, CustomStringConvertible {
     public var opcode: UInt8
     public var time: DeviceTime
 
+    public init(range: Range<UInt32>, operation: Operation, opcode: UInt8, time: DeviceTime) {
+        self.range = range
+        self.operation = operation
+        self.opcode = opcode
+        self.time = time
+    }
+
     public var description: String {
         "\(operation) by \(hex2(opcode))h at \(time): \(flashAddress(range.lowerBound))..<\(flashAddress(range.upperBound))"
     }

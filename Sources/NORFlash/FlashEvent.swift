@@ -24,6 +24,24 @@ public struct DecodedCommand: Hashable, Sendable, CustomStringConvertible {
     /// that each continued where the previous one stopped).
     public var repeats: Int = 1
 
+    public init(
+        opcode: UInt8, name: String, sentAddress: UInt32?, effectiveAddress: UInt32?, bank: Int?,
+        instructionLines: Int, addressLines: Int, dataLines: Int, dataBytes: Int,
+        continuousRead: Bool = false, repeats: Int = 1
+    ) {
+        self.opcode = opcode
+        self.name = name
+        self.sentAddress = sentAddress
+        self.effectiveAddress = effectiveAddress
+        self.bank = bank
+        self.instructionLines = instructionLines
+        self.addressLines = addressLines
+        self.dataLines = dataLines
+        self.dataBytes = dataBytes
+        self.continuousRead = continuousRead
+        self.repeats = repeats
+    }
+
     public var description: String {
         var s = "\(name) \(hex2(opcode))h \(lines)"
         if let a = effectiveAddress { s += " at \(flashAddress(a))" }

@@ -12,6 +12,9 @@ public struct FlashRegisters: Hashable, Sendable {
     public var bankAddress: UInt8 = 0
     public var bankAddressNonVolatile: UInt8 = 0
 
+    /// The factory state: QE=0, no protection, 3-byte mode, ODS 50 % (E0h).
+    public init() {}
+
     public static let wel: UInt8 = 1 << 1
     public static let qe: UInt8 = 1 << 6
     public static let protectionError: UInt8 = 1 << 1
