@@ -21,7 +21,8 @@ public struct DecodedCommand: Hashable, Sendable, CustomStringConvertible {
     /// True when the opcode was not sent (continuous "AX" read).
     public var continuousRead: Bool
     /// How many consecutive transactions this entry stands for (status polling, or reads
-    /// that each continued where the previous one stopped).
+    /// that each continued where the previous one stopped); the events that follow it in
+    /// the trace applied to each of them.
     public var repeats: Int = 1
 
     public init(

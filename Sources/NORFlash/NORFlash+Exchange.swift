@@ -5,6 +5,8 @@ extension NORFlash {
     public func exchange(_ transaction: SPITransaction, at now: DeviceTime) -> [UInt8] {
         lastTime = now
         settle(at: now)
+        let traceStart = events.count
+        defer { compactTrace(from: traceStart) }
         let readCount: Int
         if case .read(let n) = transaction.direction { readCount = max(0, n) } else { readCount = 0 }
         // Lines nobody drives float high (pull-ups on IO0..IO3): FFh.
@@ -113,8 +115,7 @@ extension NORFlash {
             instructionLines: continuous ? 0 : t.instructionFormat.lines,
             addressLines: expectedBytes > 0 ? t.addressFormat.lines : 0,
             dataLines: dataBytes > 0 ? t.dataFormat.lines : 0,
-            dataBytes: dataBytes, continuousRead: continuous),
-            isRead: command.operation == .read)
+            dataBytes: dataBytes, continuousRead: continuous))
 
         if let sent, let effective, bank != nil, sent != effective, let bank {
             record(.addressAliasedByBank(command: name, sent: sent, effective: effective, bank: bank))

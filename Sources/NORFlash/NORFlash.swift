@@ -46,6 +46,8 @@ public final class NORFlash: SPIDevice {
     var suspended: SuspendedOperation?
     var resetEnabled = false
     var lastTime: DeviceTime = .zero
+    /// Where the events of the last exchange begin in `events` (for `compactTrace`).
+    var lastGroupStart = -1
 
     /// - Parameters:
     ///   - nonVolatile: the non-volatile register values the part powers up with (status
@@ -129,29 +131,52 @@ public final class NORFlash: SPIDevice {
         events.append(Timestamped(time: lastTime, pc: currentPC, event: event))
     }
 
-    /// Consecutive identical register polls collapse into one entry with a repeat count, and
-    /// a read that continues where the previous one (same opcode) stopped extends it: a
-    /// memory-mapped verify of 64 MiB stays one entry instead of millions.
-    func recordDecoded(_ decoded: DecodedCommand, isRead: Bool) {
-        if let last = events.last, case .commandDecoded(var previous) = last.event,
-           previous.opcode == decoded.opcode, previous.instructionLines == decoded.instructionLines,
-           previous.addressLines == decoded.addressLines, previous.dataLines == decoded.dataLines,
-           previous.continuousRead == decoded.continuousRead {
-            var merge = false
-            if decoded.sentAddress == nil && previous.sentAddress == nil && previous.dataBytes == decoded.dataBytes {
-                merge = true
-            } else if isRead, let start = previous.effectiveAddress, let next = decoded.effectiveAddress,
-                      Int(start) + previous.dataBytes == Int(next), previous.bank == decoded.bank {
-                previous.dataBytes += decoded.dataBytes
-                merge = true
-            }
-            if merge {
-                previous.repeats += 1
-                events[events.count - 1] = Timestamped(time: last.time, pc: last.pc, event: .commandDecoded(previous))
-                return
-            }
-        }
+    func recordDecoded(_ decoded: DecodedCommand) {
         record(.commandDecoded(decoded))
+    }
+
+    /// Keeps the trace small: the events one exchange recorded (from `start`) fold into
+    /// the previous exchange's when they repeat it. Register polls collapse into one
+    /// entry with a repeat count; a read that continues where the previous one (same
+    /// opcode) stopped extends it, with its refusals or warnings if they are the same.
+    /// A memory-mapped verify of 64 MiB stays one entry instead of millions.
+    func compactTrace(from start: Int) {
+        let count = events.count - start
+        guard count > 0 else { return }
+        defer { if events.count > start { lastGroupStart = start } }
+        guard lastGroupStart >= 0, lastGroupStart < start, start - lastGroupStart == count,
+              case .commandDecoded(var previous) = events[lastGroupStart].event,
+              case .commandDecoded(let decoded) = events[start].event,
+              previous.opcode == decoded.opcode, previous.continuousRead == decoded.continuousRead,
+              previous.instructionLines == decoded.instructionLines,
+              previous.addressLines == decoded.addressLines, previous.dataLines == decoded.dataLines
+        else { return }
+        for i in 1..<count where !Self.sameKind(events[lastGroupStart + i].event, events[start + i].event) { return }
+        if decoded.sentAddress == nil && previous.sentAddress == nil && previous.dataBytes == decoded.dataBytes {
+            // A repeated poll.
+        } else if part.command(decoded.opcode)?.operation == .read, previous.bank == decoded.bank,
+                  let first = previous.effectiveAddress, let next = decoded.effectiveAddress,
+                  Int(first) + previous.dataBytes == Int(next) {
+            previous.dataBytes += decoded.dataBytes
+        } else {
+            return
+        }
+        previous.repeats += 1
+        let head = events[lastGroupStart]
+        events[lastGroupStart] = Timestamped(time: head.time, pc: head.pc, event: .commandDecoded(previous))
+        events.removeLast(count)
+    }
+
+    /// Events that say the same thing about consecutive accesses of one stream.
+    static func sameKind(_ a: FlashEvent, _ b: FlashEvent) -> Bool {
+        switch (a, b) {
+        case (.addressAliasedByBank(let c1, _, _, let b1), .addressAliasedByBank(let c2, _, _, let b2)):
+            return c1 == c2 && b1 == b2
+        case (.addressBeyondDevice(let c1, _, _), .addressBeyondDevice(let c2, _, _)):
+            return c1 == c2
+        default:
+            return a == b
+        }
     }
 
     func readArray(from start: Int, count: Int) -> [UInt8] {

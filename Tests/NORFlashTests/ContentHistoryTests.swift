@@ -67,3 +67,34 @@ struct EventVolumeTests {
         #expect(bench.flash.events.count == 3)
     }
 }
+
+@Suite("Event volume with refusals")
+struct RefusalVolumeTests {
+    @Test("sequential quad reads refused for QE=0 stay one decoded entry plus one refusal")
+    func refusedStreamCollapses() {
+        let bench = Bench()
+        for i in 0..<50 {
+            bench.send(Tx.read(0x6C, UInt32(i * 32), count: 32, addressSize: 4, dataLines: 4, dummy: 8))
+        }
+        #expect(bench.flash.events.count == 2)
+        if case .commandDecoded(let d) = bench.events.first { #expect(d.repeats == 50 && d.dataBytes == 1600) }
+    }
+
+    @Test("a read after a refused one at another address starts a new entry")
+    func differentOutcomeDoesNotCollapse() {
+        let bench = Bench()
+        bench.send(Tx.read(0x6C, 0, count: 4, addressSize: 4, dataLines: 4, dummy: 8))
+        bench.send(Tx.read(0x13, 4, count: 4, addressSize: 4))
+        #expect(bench.flash.events.count == 3)
+    }
+
+    @Test("draining the events between exchanges is safe")
+    func drainingIsSafe() {
+        let bench = Bench()
+        bench.send(Tx.readRegister(0x05))
+        bench.send(Tx.readRegister(0x05))
+        bench.flash.events.removeAll()
+        bench.send(Tx.readRegister(0x05))
+        #expect(bench.flash.events.count == 1)
+    }
+}
