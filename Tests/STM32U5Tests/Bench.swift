@@ -7,13 +7,24 @@ import VirtualTime
 /// Drives the SoC by absolute addresses, as firmware would, without a CPU.
 final class Bench {
     let clock = VirtualClock()
+    /// The recording double, when the bench was built with one (most model tests).
     let flash: RecordingFlash
+    /// What the board's wiring actually reaches: the double or a real `NORFlash`.
+    let device: SPIDevice
     let soc: STM32U5G7
     var busErrors: [BusErrorKind] = []
 
     init(board: Board = .defaultBoard, flash: RecordingFlash = RecordingFlash()) {
         self.flash = flash
+        device = flash
         soc = STM32U5G7(board: board, flash: flash, clock: clock)
+    }
+
+    /// A bench wired to any SPI device, e.g. the real IS25LP512M model.
+    init(board: Board = .defaultBoard, device: SPIDevice) {
+        flash = RecordingFlash()
+        self.device = device
+        soc = STM32U5G7(board: board, flash: device, clock: clock)
     }
 
     private func region(_ address: UInt32) -> STM32U5G7.MMIORegion? {
