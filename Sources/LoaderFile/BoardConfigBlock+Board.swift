@@ -1,0 +1,29 @@
+import Board
+
+extension BoardConfigBlock {
+    /// The signals that get the pull-up by default. NCS must idle high between commands, and
+    /// IO2/IO3 are WP# and HOLD# while the flash's QE bit is 0 (IS25LP512M datasheet §6.1), so
+    /// none of the three may float before `Init` has configured the flash. CLK, IO0 and IO1
+    /// are driven by the OCTOSPI or the flash whenever they matter.
+    public static let pulledUpSignals: Set<FlashSignal> = [.ncs, .io2, .io3]
+
+    /// The block for a board, pull-ups on `pulledUpSignals`. Nil when the board lacks one of
+    /// the six pins or holds a value that does not fit its field (a board that passed
+    /// `Board.validate(file:)` always converts).
+    public init?(board: Board) {
+        var entries: [PinEntry] = []
+        for signal in FlashSignal.allCases {
+            guard let assignment = board.pins[signal],
+                  let port = UInt8(exactly: assignment.pin.port), port <= 9,
+                  let number = UInt8(exactly: assignment.pin.number), number <= 15,
+                  let af = UInt8(exactly: assignment.af), af <= 15
+            else { return nil }
+            entries.append(PinEntry(gpioPort: port, pin: number, alternateFunction: af, pullUp: Self.pulledUpSignals.contains(signal)))
+        }
+        guard let divider = UInt16(exactly: board.clock.octospiDivider),
+              let instance = UInt8(exactly: board.octospi.instance),
+              let port = UInt8(exactly: board.octospi.port)
+        else { return nil }
+        self.init(sysclkHz: board.clock.sysclkHz, octospiDivider: divider, instance: instance, port: port, pins: entries)
+    }
+}

@@ -1,0 +1,192 @@
+import Board
+import ELF
+import Foundation
+
+/// Makes a loader for another board out of the LoaderLab loader by patching two data objects
+/// found through the ELF symbol table, and nothing else:
+///
+/// ```
+///  base .stldr ──► BoardConfig (48 bytes, in the downloaded segment) ◄── the board's wiring + clock
+///              └─► StorageInfo (200 bytes, .Dev_info)               ◄── DeviceName = output stem,
+///                                                                       window base, flash geometry
+/// ```
+///
+/// The result is read back as a `LoaderFile` and linted; any error finding refuses it.
+public struct LoaderPatcher: Sendable {
+    /// Where `bash Firmware/build.sh` writes the loader, relative to the repository root.
+    public static let defaultBasePath = "build/IS25LP512M_STM32U5G7.stldr"
+    public static let outputExtension = ".stldr"
+
+    public let baseName: String
+    public let baseBytes: [UInt8]
+
+    public init(baseBytes: [UInt8], baseName: String) {
+        self.baseBytes = baseBytes
+        self.baseName = baseName
+    }
+
+    /// Reads the base loader from `path` (its name in messages is the path as given).
+    public init(basePath: String) throws(LoaderPatchError) {
+        guard let data = FileManager.default.contents(atPath: basePath) else {
+            throw .baseUnreadable(.unreadable(path: basePath))
+        }
+        self.init(baseBytes: [UInt8](data), baseName: basePath)
+    }
+
+    /// `StorageInfo.DeviceStartAddress` for the OCTOSPI that drives the flash: the base of its
+    /// memory-mapped window (RM0456 memory map; `stm32u5g7xx.h` OCTOSPI1_BASE, OCTOSPI2_BASE).
+    public static func deviceStartAddress(instance: Int) -> UInt32? {
+        switch instance {
+        case 1: 0x9000_0000
+        case 2: 0x7000_0000
+        default: nil
+        }
+    }
+
+    /// The loader for `board`, to be saved as `outputName` (a file name or path ending in
+    /// `.stldr`; its stem becomes `DeviceName`). `boardFile` names the board in messages.
+    public func patch(board: Board, outputName: String, boardFile: String = "board") throws(LoaderPatchError) -> PatchedLoader {
+        let fileName = (outputName as NSString).lastPathComponent
+        let stem = try Self.deviceName(forOutput: fileName)
+
+        try Self.check(board: board, file: boardFile)
+        guard let block = BoardConfigBlock(board: board),
+              let start = Self.deviceStartAddress(instance: board.octospi.instance),
+              let geometry = FlashGeometry.forPart(board.flash)
+        else {
+            throw .unsupportedBoard(file: boardFile, reason: "the board cannot be expressed as a BoardConfig v1 block (instance, pins or flash part out of range)")
+        }
+
+        let base: LoaderFile
+        do {
+            base = try LoaderFile(bytes: baseBytes, name: baseName)
+        } catch {
+            throw .baseUnreadable(error)
+        }
+        let boardConfigRange = try Self.boardConfigRange(in: base)
+        let (storageInfoRange, oldInfo) = try Self.storageInfo(in: base)
+        guard !boardConfigRange.overlaps(storageInfoRange) else {
+            throw .storageInfoUnusable(file: baseName, reason: "it overlaps BoardConfig at file offset \(hex(boardConfigRange.lowerBound))")
+        }
+
+        var info = oldInfo
+        info.deviceName = stem
+        info.deviceStartAddress = start
+        info.deviceSize = geometry.deviceSize
+        info.pageSize = geometry.pageSize
+        info.eraseValue = geometry.eraseValue
+        info.sectors = StorageInfo(
+            deviceName: "", deviceType: 0, deviceStartAddress: 0, deviceSize: 0, pageSize: 0, sectors: geometry.sectors
+        ).sectors
+
+        var bytes = baseBytes
+        bytes.replaceSubrange(boardConfigRange, with: block.encoded())
+        bytes.replaceSubrange(storageInfoRange, with: info.encoded())
+
+        let loader: LoaderFile
+        do {
+            loader = try LoaderFile(bytes: bytes, name: fileName)
+        } catch {
+            throw .baseUnreadable(error)
+        }
+        let findings = loader.lint()
+        let errors = findings.filter { $0.severity == .error }
+        guard errors.isEmpty else { throw .lintErrors(file: fileName, findings: errors) }
+        return PatchedLoader(
+            bytes: bytes, loader: loader, boardConfig: block, storageInfo: info,
+            boardConfigRange: boardConfigRange, storageInfoRange: storageInfoRange, findings: findings
+        )
+    }
+
+    // MARK: Checks
+
+    /// The stem of `fileName`, which becomes DeviceName: CubeProgrammer 2.18+ refuses a loader
+    /// whose DeviceName differs from its file stem, and the field holds 99 bytes plus a NUL.
+    public static func deviceName(forOutput fileName: String) throws(LoaderPatchError) -> String {
+        guard fileName.hasSuffix(outputExtension) else {
+            throw .badOutputName(name: fileName, reason: "the file name must end in \(outputExtension), which is what CubeProgrammer looks for")
+        }
+        let stem = String(fileName.dropLast(outputExtension.count))
+        guard !stem.isEmpty else {
+            throw .badOutputName(name: fileName, reason: "the name before \(outputExtension) is empty; it becomes StorageInfo.DeviceName")
+        }
+        if let bad = stem.unicodeScalars.first(where: { $0.value < 0x20 || $0.value > 0x7E }) {
+            throw .badOutputName(name: fileName, reason: "\"\(stem)\" contains U+\(String(bad.value, radix: 16, uppercase: true)); DeviceName must be printable ASCII")
+        }
+        let limit = StorageInfo.deviceNameCapacity - 1
+        guard stem.utf8.count <= limit else {
+            throw .badOutputName(name: fileName, reason: "the stem is \(stem.utf8.count) bytes; DeviceName holds at most \(limit) (100 with the NUL)")
+        }
+        return stem
+    }
+
+    private static func check(board: Board, file: String) throws(LoaderPatchError) {
+        do {
+            try board.validate(file: file)
+        } catch {
+            throw .board(error)
+        }
+        guard let divider = UInt16(exactly: board.clock.octospiDivider),
+              let problem = LoaderClockRules.problem(sysclkHz: board.clock.sysclkHz, octospiDivider: divider)
+        else { return }
+        throw .unsupportedBoard(file: file, reason: "clock: \(problem)")
+    }
+
+    /// The file bytes of `BoardConfig`, which must already hold a valid v1 block: a file without
+    /// one is not our loader, and patching bytes found only by name could break someone's code.
+    private static func boardConfigRange(in loader: LoaderFile) throws(LoaderPatchError) -> Range<Int> {
+        let elf = loader.elf
+        let file = loader.name
+        guard let symbol = elf.symbol(named: "BoardConfig"), symbol.isDefined else {
+            throw .notALoaderLabLoader(file: file, reason: "the symbol table defines no BoardConfig")
+        }
+        guard symbol.kind == .object, symbol.size == UInt32(BoardConfigBlock.size) else {
+            throw .notALoaderLabLoader(file: file, reason: "BoardConfig is \(symbol.kind == .object ? "a data object" : "not a data object") of \(symbol.size) bytes; expected an OBJECT of \(BoardConfigBlock.size)")
+        }
+        // Init reads the block from RAM, so its bytes must be in a downloaded PT_LOAD segment;
+        // the section and the segment must agree on where they are.
+        guard let offset = elf.fileOffset(of: symbol), elf.fileOffset(ofVirtualAddress: symbol.value) == offset,
+              let end = elf.fileOffset(ofVirtualAddress: symbol.value &+ UInt32(BoardConfigBlock.size - 1)),
+              end == offset + BoardConfigBlock.size - 1
+        else {
+            throw .notALoaderLabLoader(file: file, reason: "BoardConfig at \(hexAddress(symbol.value)) has no 48 file bytes inside a loaded segment")
+        }
+        let range = offset..<(offset + BoardConfigBlock.size)
+        do {
+            _ = try BoardConfigBlock(decoding: Array(elf.bytes[range]), file: file, fileOffset: offset)
+        } catch {
+            throw .notALoaderLabLoader(file: file, reason: error.description)
+        }
+        return range
+    }
+
+    private static func storageInfo(in loader: LoaderFile) throws(LoaderPatchError) -> (Range<Int>, StorageInfo) {
+        let file = loader.name
+        guard let symbol = loader.storageInfoSymbol else {
+            throw .storageInfoUnusable(file: file, reason: "the symbol table defines no StorageInfo")
+        }
+        guard let offset = loader.storageInfoFileOffset, let bytes = loader.storageInfoBytes,
+              symbol.size == UInt32(StorageInfo.size), bytes.count == StorageInfo.size
+        else {
+            throw .storageInfoUnusable(file: file, reason: "StorageInfo is \(symbol.size) bytes (\(loader.storageInfoBytes?.count ?? 0) in the file); expected \(StorageInfo.size)")
+        }
+        do {
+            return (offset..<(offset + StorageInfo.size), try StorageInfo(decoding: bytes))
+        } catch {
+            throw .storageInfoUnusable(file: file, reason: error.description)
+        }
+    }
+}
+
+/// A patched loader: its bytes, the file read back, what was written where, and the lint
+/// findings (warnings and notes only; errors refuse the patch).
+public struct PatchedLoader: Sendable {
+    public var bytes: [UInt8]
+    public var loader: LoaderFile
+    public var boardConfig: BoardConfigBlock
+    public var storageInfo: StorageInfo
+    /// The file offsets that differ from the base loader can only lie in these two ranges.
+    public var boardConfigRange: Range<Int>
+    public var storageInfoRange: Range<Int>
+    public var findings: [Finding]
+}
