@@ -56,35 +56,38 @@ public final class Machine {
 
     // Per-call run state, touched by the hooks.
     var run = RunState()
+    let hot: UnsafeMutablePointer<HotState>
 
     public init(clock: VirtualClock) throws(MachineError) {
         self.clock = clock
         log = EventLog(clock: clock)
         systemControl = SystemControlSpace(clock: clock, log: log)
         dwt = DataWatchpointTrace(clock: clock, debug: systemControl.debug, log: log)
+        hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
+        hot.initialize(to: HotState())
         var handle: OpaquePointer?
         let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)
         let err = uc_open(UC_ARCH_ARM, mode, &handle)
-        guard err == UC_ERR_OK, let handle else { throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err) }
+        guard err == UC_ERR_OK, let handle else {
+            hot.deallocate()
+            throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
+        }
         engine = handle
+        hot.pointee.machine = Unmanaged.passUnretained(self)
         let modelErr = loaderlab_uc_set_cpu_model(engine, Int32(UC_CPU_ARM_CORTEX_M33.rawValue))
-        guard modelErr == UC_ERR_OK else {
-            uc_close(engine)
-            throw Self.failure("uc_ctl(CPU_MODEL, CORTEX_M33)", modelErr)
-        }
-        do {
-            try installHooks()
-            try map(systemControl, base: SystemControlSpace.base, size: 0x1000)
-            try map(dwt, base: 0xE000_1000, size: 0x1000)
-        } catch {
-            uc_close(engine)
-            throw error
-        }
+        // From here `self` is fully initialized: a throw releases it and `deinit` frees
+        // the engine and the hot state.
+        guard modelErr == UC_ERR_OK else { throw Self.failure("uc_ctl(CPU_MODEL, CORTEX_M33)", modelErr) }
+        try installHooks()
+        try map(systemControl, base: SystemControlSpace.base, size: 0x1000)
+        try map(dwt, base: 0xE000_1000, size: 0x1000)
     }
 
     deinit {
         for hook in hooks { uc_hook_del(engine, hook) }
         uc_close(engine)
+        hot.deinitialize(count: 1)
+        hot.deallocate()
     }
 
     static func failure(_ operation: String, _ err: uc_err) -> MachineError {

@@ -33,9 +33,9 @@ extension Machine {
         run.maxInstructions = budget.maxInstructions
         run.deadline = budget.deviceTimeLimit.map { clock.now + $0 } ?? .never
         run.returnAddress = returnAddress & ~1
-        run.fpWatch = false
+        hot.pointee.fpWatch = false
         run.lastSlot = -1
-        run.lastPC = entry & ~1
+        hot.pointee.lastPC = entry & ~1
 
         let timeout = UInt64(max(0, min(budget.hostTimeLimitSeconds, 86_400)) * 1_000_000)
         let err = uc_emu_start(engine, UInt64(entry | 1), UInt64(returnAddress & ~1), timeout, 0)
@@ -66,7 +66,7 @@ extension Machine {
             let vtor = systemControl.scb.vtor
             let handler = peekWord(vtor &+ UInt32(number * 4))
             return .exceptionTaken(ExceptionEntry(number: number, name: SystemControlSpace.name(ofException: number), vtor: vtor,
-                                                  handler: handler, pc: run.lastPC, symbol: locate(run.lastPC)))
+                                                  handler: handler, pc: hot.pointee.lastPC, symbol: locate(hot.pointee.lastPC)))
         case .reset(let pc)?:
             return .resetRequested(pc: pc)
         case .returned?:
