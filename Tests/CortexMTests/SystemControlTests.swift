@@ -137,4 +137,30 @@ struct SystemControlTests {
         #expect(machine.events.last?.event == .interruptsEnabled(irqs: [32, 36]))
         #expect(machine.systemControl.nvic.enabled[1] == 0x11)
     }
+
+    @Test func pendSVSetThroughICSRIsTakenAtTheNextInstruction() throws {
+        let machine = try Bench.machine()
+        try Bench.load([0xBF00, 0xE7FE], into: machine)  // nop; b .
+        var error: BusErrorKind?
+        machine.systemControl.write(offset: 0xD04, width: .word, value: 1 << 28, error: &error)  // ICSR.PENDSVSET
+        let outcome = Bench.call(machine)
+        guard case .exceptionTaken(let entry) = outcome else { Issue.record("expected PendSV, got \(outcome)"); return }
+        #expect(entry.number == 14)
+        #expect(entry.name == "PendSV")
+        #expect(entry.pc == Bench.codeBase)
+        #expect(entry.handler == nil)  // VTOR 0: nothing mapped there
+    }
+
+    @Test func aSoftwarePendedIRQIsTakenOnlyOnceEnabled() throws {
+        let machine = try Bench.machine()
+        try Bench.load([0xE7FE], into: machine)  // b .
+        var error: BusErrorKind?
+        machine.systemControl.write(offset: 0x200, width: .word, value: 1 << 3, error: &error)  // ISPR0: IRQ3
+        let budget = CallBudget(maxInstructions: 1_000, hostTimeLimitSeconds: 10)
+        guard case .budgetExhausted = Bench.call(machine, budget: budget) else { Issue.record("a disabled IRQ must not be taken"); return }
+        machine.systemControl.write(offset: 0x100, width: .word, value: 1 << 3, error: &error)  // ISER0: IRQ3
+        guard case .exceptionTaken(let entry) = Bench.call(machine, budget: budget) else { Issue.record("expected IRQ3"); return }
+        #expect(entry.number == 19)
+        #expect(entry.name == "IRQ3")
+    }
 }
