@@ -37,9 +37,38 @@ extension Machine {
         run.lastSlot = -1
         hot.pointee.lastPC = entry & ~1
 
-        let timeout = UInt64(max(0, min(budget.hostTimeLimitSeconds, 86_400)) * 1_000_000)
-        let err = uc_emu_start(engine, UInt64(entry | 1), UInt64(returnAddress & ~1), timeout, 0)
+        let hostLimit = Duration.microseconds(Int64(max(0, min(budget.hostTimeLimitSeconds, 86_400)) * 1_000_000))
+        let started = ContinuousClock.now
+        var start = entry | 1
+        var err: uc_err
+        var sleptForever = false
+        while true {
+            let remaining = hostLimit - (ContinuousClock.now - started)
+            let micros = max(1, remaining.components.seconds * 1_000_000 + remaining.components.attoseconds / 1_000_000_000_000)
+            err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), UInt64(micros), 0)
+            // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
+            // until an interrupt. WFE is treated as a NOP (its event register is usually set).
+            // Unicorn 2.0.1 returns UC_ERR_OK after WFI and UC_ERR_INSN_INVALID after WFE, with
+            // the PC past it; the code hook's last address tells it from a real UDF at the PC.
+            guard run.stop == nil, err == UC_ERR_OK || err == UC_ERR_INSN_INVALID,
+                  ContinuousClock.now - started < hostLimit else { break }
+            let pc = readRegister(.pc) & ~1
+            guard pc != run.returnAddress, hot.pointee.lastPC == pc &- 2, let sleep = waitInstruction(before: pc) else { break }
+            if sleep == .waitForInterrupt, !wakeFromWFI() {
+                sleptForever = true
+                hot.pointee.lastPC = pc &- 2
+                break
+            }
+            start = pc | 1
+        }
         let registers = snapshotRegisters()
+        if sleptForever {
+            lastRegisters = registers
+            let fault = Fault(kind: .hardFault("WFI with no enabled interrupt that could wake the core: it sleeps forever"),
+                              pc: hot.pointee.lastPC, symbol: locate(hot.pointee.lastPC))
+            log.record(.faulted(fault))
+            return .faulted(fault)
+        }
         lastRegisters = registers
         let outcome = outcomeOfRun(err, registers: registers, budget: budget)
         switch outcome {
@@ -48,6 +77,29 @@ extension Machine {
         default: break
         }
         return outcome
+    }
+
+    private enum WaitInstruction { case waitForInterrupt, waitForEvent }
+
+    /// Whether the instruction just before `pc` is WFI (0xBF30) or WFE (0xBF20).
+    private func waitInstruction(before pc: UInt32) -> WaitInstruction? {
+        guard pc >= 2, let bytes = try? readMemory(at: pc - 2, count: 2) else { return nil }
+        switch UInt16(bytes[0]) | UInt16(bytes[1]) << 8 {
+        case 0xBF30: return .waitForInterrupt
+        case 0xBF20: return .waitForEvent
+        default: return nil
+        }
+    }
+
+    /// WFI wakes on any pending interrupt (even masked by PRIMASK). The only source that
+    /// can arise on its own is SysTick: sleep until its next wrap. False if nothing can wake it.
+    private func wakeFromWFI() -> Bool {
+        let scs = systemControl
+        if scs.sysTick.pending || scs.scb.pendSVPending || scs.scb.nmiPending || scs.nvic.pendingEnabledIRQ() != nil { return true }
+        guard let wake = scs.sysTick.nextWakeTime else { return false }
+        clock.advance(to: wake)
+        scs.sysTick.catchUp()
+        return true
     }
 
     private func hottest() -> [HotSpot] {

@@ -163,6 +163,10 @@ extension Machine {
     private func advanceClock(cycles: UInt64) {
         let hz = clock.coreFrequencyHz
         if hz != run.cachedHz {
+            if run.cachedHz != 0 {
+                systemControl.sysTick.coreClockChanged()
+                dwt.coreClockChanged()
+            }
             run.cachedHz = hz
             run.picosecondsPerCycle = hz > 0 && 1_000_000_000_000 % hz == 0 ? 1_000_000_000_000 / hz : 0
         }

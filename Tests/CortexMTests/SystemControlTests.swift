@@ -163,4 +163,48 @@ struct SystemControlTests {
         #expect(entry.number == 19)
         #expect(entry.name == "IRQ3")
     }
+
+    @Test func wfiSleepsUntilTheSysTickWrapAndTakesTheException() throws {
+        let machine = try Bench.machine(coreHz: 4_000_000)
+        let setup = Array(Self.sysTickProgram(maskFirst: false).dropLast())  // … cpsie i
+        try Bench.load(setup + [0xBF30, 0xE7FE], into: machine)              // wfi; b .
+        let start = machine.clock.now
+
+        let outcome = Bench.call(machine)
+
+        guard case .exceptionTaken(let entry) = outcome else { Issue.record("expected SysTick, got \(outcome)"); return }
+        #expect(entry.number == 15)
+        #expect(entry.pc == Bench.codeBase + 0x18)  // the instruction after WFI
+        // LOAD + 1 = 100 ticks at 4 MHz: the clock slept to the wrap, 25 µs after the start.
+        #expect(machine.clock.now - start >= .microseconds(25))
+    }
+
+    @Test func wfiWithNothingToWakeTheCoreIsReported() throws {
+        let machine = try Bench.machine()
+        try Bench.load([0xBF30, 0x4770], into: machine)  // wfi; bx lr
+        let outcome = Bench.call(machine)
+        guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
+        #expect(fault.pc == Bench.codeBase)
+    }
+
+    @Test func wfeIsTreatedAsANOP() throws {
+        let machine = try Bench.machine()
+        try Bench.load([0x2001, 0xBF20, 0x2002, 0x4770], into: machine)  // movs r0,#1; wfe; movs r0,#2; bx lr
+        #expect(Bench.call(machine) == .returned(r0: 2, r1: 0))
+    }
+
+    @Test func sysTickKeepsCountingAtTheNewRateWhenSYSCLKChanges() throws {
+        let machine = try Bench.machine(coreHz: 1_000_000)
+        let scs = machine.systemControl
+        var error: BusErrorKind?
+        scs.write(offset: 0x14, width: .word, value: 1000, error: &error)
+        scs.write(offset: 0x18, width: .word, value: 0, error: &error)
+        scs.write(offset: 0x10, width: .word, value: 0b101, error: &error)
+        try Bench.load([0x2001, 0x4770], into: machine)  // movs r0, #1; bx lr: 2 cycles
+        #expect(Bench.call(machine) == .returned(r0: 1, r1: 0))  // 2 ticks at 1 MHz
+        machine.clock.advance(by: .microseconds(98))               // 98 more: 100 ticks, VAL = 901
+        machine.clock.coreFrequencyHz = 2_000_000                  // the RCC switches SYSCLK
+        #expect(Bench.call(machine) == .returned(r0: 1, r1: 0))  // 2 ticks at 2 MHz
+        #expect(scs.read(offset: 0x18, width: .word, error: &error) == 899)
+    }
 }

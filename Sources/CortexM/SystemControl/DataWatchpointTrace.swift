@@ -10,6 +10,7 @@ public final class DataWatchpointTrace: Peripheral {
     private var countAtOrigin: UInt32 = 0
     private var originTime = DeviceTime.zero
     private var counting = false
+    private var originHz: UInt64 = 0
     private let clock: VirtualClock
     private let debug: DebugControlBlock
     private let log: EventLog
@@ -23,7 +24,7 @@ public final class DataWatchpointTrace: Peripheral {
     public var cycleCount: UInt32 {
         syncCounting()
         guard counting else { return countAtOrigin }
-        let cycles = (clock.now - originTime).cycles(atHertz: max(clock.coreFrequencyHz, 1))
+        let cycles = (clock.now - originTime).cycles(atHertz: max(originHz == 0 ? clock.coreFrequencyHz : originHz, 1))
         return countAtOrigin &+ UInt32(truncatingIfNeeded: cycles)
     }
 
@@ -32,11 +33,19 @@ public final class DataWatchpointTrace: Peripheral {
         let shouldCount = debug.traceEnabled && control & 1 != 0
         guard shouldCount != counting else { return }
         if counting {
-            let cycles = (clock.now - originTime).cycles(atHertz: max(clock.coreFrequencyHz, 1))
+            let cycles = (clock.now - originTime).cycles(atHertz: max(originHz == 0 ? clock.coreFrequencyHz : originHz, 1))
             countAtOrigin = countAtOrigin &+ UInt32(truncatingIfNeeded: cycles)
         }
         originTime = clock.now
+        originHz = clock.coreFrequencyHz
         counting = shouldCount
+    }
+
+    /// The core clock changed: count up to now at the old rate, then at the new one.
+    func coreClockChanged() {
+        countAtOrigin = cycleCount
+        originTime = clock.now
+        originHz = clock.coreFrequencyHz
     }
 
     public func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
@@ -57,12 +66,14 @@ public final class DataWatchpointTrace: Peripheral {
             control = (control & 0xF000_0000) | ((control & ~mask | value & mask) & 0x0FFF_FFFF)
             countAtOrigin = current
             originTime = clock.now
+            originHz = clock.coreFrequencyHz
             if wasOn != (control & 1 != 0) { log.record(.cycleCounterEnabled(control & 1 != 0)) }
             syncCounting()
         case 0x4:
             syncCounting()
             countAtOrigin = (cycleCount & ~mask) | (value & mask)
             originTime = clock.now
+            originHz = clock.coreFrequencyHz
         default:
             break
         }

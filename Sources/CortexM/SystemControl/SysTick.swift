@@ -25,6 +25,8 @@ public final class SysTick: Peripheral {
 
     private var originTime = DeviceTime.zero
     private var valueAtOrigin: UInt32 = 0
+    /// The tick rate since `originTime`; the machine rebases when SYSCLK changes.
+    private var originHz: UInt64 = 0
     private let clock: VirtualClock
     private let log: EventLog
 
@@ -47,10 +49,15 @@ public final class SysTick: Peripheral {
         return valueAtOrigin
     }
 
-    /// Brings the counter to the clock's `now`, recording wraps.
+    /// Brings the counter to the clock's `now`, recording wraps, at the rate in force since
+    /// the last rebase.
     func catchUp() {
-        guard enabled else { originTime = clock.now; return }
-        let hz = tickHz
+        guard enabled else {
+            originTime = clock.now
+            originHz = tickHz
+            return
+        }
+        let hz = originHz == 0 ? tickHz : originHz
         let ticks = (clock.now - originTime).cycles(atHertz: hz)
         guard ticks > 0 else { return }
         let (value, wrapped) = Self.count(from: valueAtOrigin, reload: reload, ticks: ticks)
@@ -60,6 +67,15 @@ public final class SysTick: Peripheral {
             countFlag = true
             if interruptEnabled { pending = true }
         }
+        scheduleInterrupt()
+    }
+
+    /// The core clock changed (RCC switched SYSCLK): count up to now at the old rate, then
+    /// continue at the new one.
+    func coreClockChanged() {
+        catchUp()
+        originTime = clock.now
+        originHz = tickHz
         scheduleInterrupt()
     }
 
@@ -87,7 +103,7 @@ public final class SysTick: Peripheral {
             nextInterruptTime = .never
             return
         }
-        nextInterruptTime = originTime + DeviceTime.cycles(ticksToWrap, atHertz: tickHz)
+        nextInterruptTime = originTime + DeviceTime.cycles(ticksToWrap, atHertz: originHz == 0 ? tickHz : originHz)
     }
 
     public func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
@@ -126,7 +142,14 @@ public final class SysTick: Peripheral {
         default:
             break
         }
+        if offset & ~3 == 0 || originHz == 0 { originHz = tickHz }
         scheduleInterrupt()
+    }
+
+    /// When a sleeping core (WFI) would be woken by this timer, if it would.
+    var nextWakeTime: DeviceTime? {
+        guard enabled, interruptEnabled else { return nil }
+        return nextInterruptTime == .never ? nil : nextInterruptTime
     }
 }
 
