@@ -52,10 +52,18 @@ public final class Machine {
     var symbolTable = SymbolTable()
     var mappings: [MMIOMapping] = []
     var hooks: [uc_hook] = []
-    var profile = BlockProfile()
-
-    // Per-call run state, touched by the hooks.
-    var run = RunState()
+    // Per-call run state and block profile, touched by the hooks on every block: kept in
+    // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
+    private let runStorage: UnsafeMutablePointer<RunState>
+    private let profileStorage: UnsafeMutablePointer<BlockProfile>
+    var run: RunState {
+        unsafeAddress { UnsafePointer(runStorage) }
+        unsafeMutableAddress { runStorage }
+    }
+    var profile: BlockProfile {
+        unsafeAddress { UnsafePointer(profileStorage) }
+        unsafeMutableAddress { profileStorage }
+    }
     let hot: UnsafeMutablePointer<HotState>
 
     public init(clock: VirtualClock) throws(MachineError) {
@@ -65,11 +73,19 @@ public final class Machine {
         dwt = DataWatchpointTrace(clock: clock, debug: systemControl.debug, log: log)
         hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
         hot.initialize(to: HotState())
+        runStorage = UnsafeMutablePointer<RunState>.allocate(capacity: 1)
+        runStorage.initialize(to: RunState())
+        profileStorage = UnsafeMutablePointer<BlockProfile>.allocate(capacity: 1)
+        profileStorage.initialize(to: BlockProfile())
         var handle: OpaquePointer?
         let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)
         let err = uc_open(UC_ARCH_ARM, mode, &handle)
         guard err == UC_ERR_OK, let handle else {
             hot.deallocate()
+            runStorage.deinitialize(count: 1)
+            runStorage.deallocate()
+            profileStorage.deinitialize(count: 1)
+            profileStorage.deallocate()
             throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
         }
         engine = handle
@@ -88,6 +104,10 @@ public final class Machine {
         uc_close(engine)
         hot.deinitialize(count: 1)
         hot.deallocate()
+        runStorage.deinitialize(count: 1)
+        runStorage.deallocate()
+        profileStorage.deinitialize(count: 1)
+        profileStorage.deallocate()
     }
 
     static func failure(_ operation: String, _ err: uc_err) -> MachineError {

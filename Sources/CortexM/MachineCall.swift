@@ -66,14 +66,19 @@ extension Machine {
             lastRegisters = registers
             let fault = Fault(kind: .hardFault("WFI with no enabled interrupt that could wake the core: it sleeps forever"),
                               pc: hot.pointee.lastPC, symbol: locate(hot.pointee.lastPC))
+            clock.currentPC = fault.pc
             log.record(.faulted(fault))
             return .faulted(fault)
         }
         lastRegisters = registers
         let outcome = outcomeOfRun(err, registers: registers, budget: budget)
         switch outcome {
-        case .faulted(let fault): log.record(.faulted(fault))
-        case .exceptionTaken(let entry): log.record(.exceptionTaken(entry))
+        case .faulted(let fault):
+            clock.currentPC = fault.pc
+            log.record(.faulted(fault))
+        case .exceptionTaken(let entry):
+            clock.currentPC = entry.pc
+            log.record(.exceptionTaken(entry))
         default: break
         }
         return outcome
