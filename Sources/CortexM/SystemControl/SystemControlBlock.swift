@@ -99,7 +99,7 @@ public final class SystemControlBlock {
                 log.record(.resetRequested(aircr: value))
             }
         case 0x10: scr = merged(scr) & 0x1E
-        case 0x14: ccr = (merged(ccr) & 0x0007_031A) | 0x0000_0201
+        case 0x14: ccr = (merged(ccr) & 0x0007_071A) | 0x0000_0201
         case 0x18, 0x1C, 0x20:
             let base = Int(offset - 0x18)
             for lane in 0..<4 where mask & (0xFF << (lane * 8)) != 0 {
