@@ -58,7 +58,7 @@ public final class DataWatchpointTrace: Peripheral {
         return lane(of: word, offset: offset, width: width)
     }
 
-    public func write(offset: UInt32, value: UInt32, mask: UInt32) {
+    func write(offset: UInt32, value: UInt32, mask: UInt32) {
         switch offset & ~3 {
         case 0x0:
             let wasOn = control & 1 != 0
