@@ -1,0 +1,63 @@
+/// Per translated block: its shape (instruction count, FP instructions) decoded once, and
+/// how often it ran during the current call. Blocks are keyed by start address and size
+/// (Unicorn may cut a block differently after a flush).
+struct BlockRecord {
+    var address: UInt32
+    var size: UInt32
+    var instructions: UInt32
+    var fpOffsets: [UInt16]
+    var executions: UInt64
+}
+
+struct BlockProfile {
+    private(set) var records: [BlockRecord] = []
+    private var index: [UInt64: Int] = [:]
+    /// The lowest and highest code addresses ever translated (for code-rewrite detection).
+    private(set) var codeLow: UInt32 = .max
+    private(set) var codeHigh: UInt32 = 0
+
+    @inline(__always)
+    static func key(_ address: UInt32, _ size: UInt32) -> UInt64 { UInt64(address) << 32 | UInt64(size) }
+
+    func slot(address: UInt32, size: UInt32) -> Int? { index[Self.key(address, size)] }
+
+    mutating func insert(_ record: BlockRecord) -> Int {
+        records.append(record)
+        let slot = records.count - 1
+        index[Self.key(record.address, record.size)] = slot
+        codeLow = min(codeLow, record.address)
+        codeHigh = max(codeHigh, record.address &+ max(record.size, 2))
+        return slot
+    }
+
+    @inline(__always)
+    mutating func countExecution(_ slot: Int) { records[slot].executions &+= 1 }
+
+    @inline(__always)
+    mutating func uncountExecution(_ slot: Int) { records[slot].executions &-= 1 }
+
+    mutating func resetExecutions() {
+        for i in records.indices { records[i].executions = 0 }
+    }
+
+    mutating func removeAll() {
+        records.removeAll()
+        index.removeAll()
+        codeLow = .max
+        codeHigh = 0
+    }
+
+    func touchesCode(_ address: UInt32, count: Int) -> Bool {
+        guard codeLow < codeHigh, count > 0 else { return false }
+        let end = UInt64(address) + UInt64(count)
+        return UInt64(codeLow) < end && UInt64(address) < UInt64(codeHigh)
+    }
+
+    /// The `limit` most executed blocks, most first.
+    func hottest(_ limit: Int) -> [(pc: UInt32, executions: UInt64)] {
+        records.filter { $0.executions > 0 }
+            .sorted { $0.executions != $1.executions ? $0.executions > $1.executions : $0.address < $1.address }
+            .prefix(limit)
+            .map { (pc: $0.address, executions: $0.executions) }
+    }
+}

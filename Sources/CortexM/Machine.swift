@@ -1,0 +1,272 @@
+import CUnicorn
+import VirtualTime
+
+/// An emulated Cortex-M33: Unicorn 2.0.1 for the instructions, the machine for everything
+/// Unicorn leaves out.
+///
+/// ```
+///   call(entry, args) ──► uc_emu_start ──► Thumb-2 code
+///        ▲                    │  UC_HOOK_BLOCK: count instructions, advance VirtualClock,
+///        │                    │     budget / device-time limit, SysTick wrap, pended exceptions
+///        │                    │  UC_HOOK_CODE: exact PC of every instruction (MMIO events,
+///        │                    │     fault PCs) and CPACR checks before FP instructions
+///        │                    │  uc_mmio_map: Peripheral models (STM32U5, the SCS below)
+///        │                    │  UC_HOOK_MEM_*: unmapped accesses, unaligned Device accesses
+///   CallOutcome ◄─────────────┘  UC_HOOK_INTR: SVC, BKPT, other CPU exceptions
+/// ```
+/// The machine owns the `uc_engine` and frees it in `deinit`. It maps the ARMv8-M System
+/// Control Space itself (SysTick, NVIC, SCB, DCB at 0xE000_E000 and DWT at 0xE000_1000);
+/// everything else — the STM32U5G7's flash at 0x0800_0000 (4 MiB), SRAM1–6 at
+/// 0x2000_0000–0x202E_FFFF, SRAM4 at 0x2800_0000 (16 KiB), the peripherals — the SoC layer
+/// maps with `mapRAM` and `map(_:base:size:)`: CortexM knows nothing of STM32.
+///
+/// Precision: the PC given to peripherals (`clock.currentPC`) and in faults is the exact
+/// instruction, because a UC_HOOK_CODE hook over all code makes Unicorn synchronise the PC
+/// before every instruction (without it, Unicorn 2.0.1 reports the start of the translated
+/// block in MMIO callbacks and after a memory fault). Time advances one core cycle per
+/// instruction at `clock.coreFrequencyHz`, charged when a block is entered; exceptions
+/// (SysTick, pended) are taken at block boundaries.
+///
+/// Single-threaded and not `Sendable`: one machine per board, used from one thread.
+public final class Machine {
+    public let clock: VirtualClock
+    /// The SCS models, for callers that need to set reset values (e.g. VTOR) or inspect them.
+    public let systemControl: SystemControlSpace
+    public let dwt: DataWatchpointTrace
+    /// What the core and system control space recorded. The session drains it.
+    public var events: [Timestamped<MachineEvent>] {
+        get { log.events }
+        set { log.events = newValue }
+    }
+    public var symbols: [MachineSymbol] = [] {
+        didSet { symbolTable = SymbolTable(symbols) }
+    }
+    public private(set) var regions: [MemoryRegion] = []
+    /// Registers when the last call stopped.
+    public internal(set) var lastRegisters: RegisterSnapshot?
+    /// Instructions retired since the machine was built (block-entry accounting).
+    public internal(set) var totalInstructions: UInt64 = 0
+
+    let engine: OpaquePointer
+    let log: EventLog
+    var symbolTable = SymbolTable()
+    var mappings: [MMIOMapping] = []
+    var hooks: [uc_hook] = []
+    // Per-call run state and block profile, touched by the hooks on every block: kept in
+    // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
+    private let runStorage: UnsafeMutablePointer<RunState>
+    private let profileStorage: UnsafeMutablePointer<BlockProfile>
+    var run: RunState {
+        unsafeAddress { UnsafePointer(runStorage) }
+        unsafeMutableAddress { runStorage }
+    }
+    var profile: BlockProfile {
+        unsafeAddress { UnsafePointer(profileStorage) }
+        unsafeMutableAddress { profileStorage }
+    }
+    let hot: UnsafeMutablePointer<HotState>
+
+    public init(clock: VirtualClock) throws(MachineError) {
+        self.clock = clock
+        log = EventLog(clock: clock)
+        systemControl = SystemControlSpace(clock: clock, log: log)
+        dwt = DataWatchpointTrace(clock: clock, debug: systemControl.debug, log: log)
+        hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
+        hot.initialize(to: HotState())
+        runStorage = UnsafeMutablePointer<RunState>.allocate(capacity: 1)
+        runStorage.initialize(to: RunState())
+        profileStorage = UnsafeMutablePointer<BlockProfile>.allocate(capacity: 1)
+        profileStorage.initialize(to: BlockProfile())
+        var handle: OpaquePointer?
+        let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)
+        let err = uc_open(UC_ARCH_ARM, mode, &handle)
+        guard err == UC_ERR_OK, let handle else {
+            hot.deallocate()
+            runStorage.deinitialize(count: 1)
+            runStorage.deallocate()
+            profileStorage.deinitialize(count: 1)
+            profileStorage.deallocate()
+            throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
+        }
+        engine = handle
+        hot.pointee.machine = Unmanaged.passUnretained(self)
+        let modelErr = loaderlab_uc_set_cpu_model(engine, Int32(UC_CPU_ARM_CORTEX_M33.rawValue))
+        // From here `self` is fully initialized: a throw releases it and `deinit` frees
+        // the engine and the hot state.
+        guard modelErr == UC_ERR_OK else { throw Self.failure("uc_ctl(CPU_MODEL, CORTEX_M33)", modelErr) }
+        try installHooks()
+        try map(systemControl, base: SystemControlSpace.base, size: 0x1000)
+        try map(dwt, base: 0xE000_1000, size: 0x1000)
+    }
+
+    deinit {
+        for hook in hooks { uc_hook_del(engine, hook) }
+        uc_close(engine)
+        hot.deinitialize(count: 1)
+        hot.deallocate()
+        runStorage.deinitialize(count: 1)
+        runStorage.deallocate()
+        profileStorage.deinitialize(count: 1)
+        profileStorage.deallocate()
+    }
+
+    static func failure(_ operation: String, _ err: uc_err) -> MachineError {
+        .unicorn(operation: operation, code: err.rawValue, message: String(cString: uc_strerror(err)))
+    }
+
+    // MARK: memory map
+
+    private func checkNewRegion(name: String, base: UInt32, size: UInt32) throws(MachineError) {
+        let end = UInt64(base) + UInt64(size)
+        guard size > 0, base % 0x400 == 0, size % 0x400 == 0, end <= 0x1_0000_0000 else {
+            throw .misalignedRegion(name: name, base: base, size: size)
+        }
+        if let other = regions.first(where: { UInt64($0.base) < end && UInt64(base) < $0.end }) {
+            throw .overlappingRegion(name: name, base: base, size: size, existing: other.description)
+        }
+    }
+
+    /// Maps plain read/write/execute memory (internal flash is RAM to the core: programming
+    /// it is the SoC model's business).
+    public func mapRAM(name: String, base: UInt32, size: UInt32) throws(MachineError) {
+        try checkNewRegion(name: name, base: base, size: size)
+        let err = uc_mem_map(engine, UInt64(base), Int(size), UInt32(UC_PROT_ALL.rawValue))
+        guard err == UC_ERR_OK else { throw Self.failure("uc_mem_map(\(name))", err) }
+        regions.append(MemoryRegion(name: name, base: base, size: size, kind: .ram))
+        regions.sort { $0.base < $1.base }
+    }
+
+    /// Routes bus accesses in `base ..< base + size` to `peripheral`, with offsets from `base`.
+    /// Accesses in the ARMv8-M default map's Device regions (0x4000_0000–0x5FFF_FFFF,
+    /// 0xA000_0000 and up) must be naturally aligned; the External RAM region
+    /// (0x6000_0000–0x9FFF_FFFF, e.g. the OCTOSPI memory-mapped window) is Normal memory,
+    /// where Unicorn splits an unaligned access into aligned ones as the bus would.
+    public func map(_ peripheral: any Peripheral, base: UInt32, size: UInt32) throws(MachineError) {
+        try checkNewRegion(name: peripheral.name, base: base, size: size)
+        let mapping = MMIOMapping(peripheral: peripheral, base: base, machine: self,
+                                  isSystemControl: peripheral === systemControl)
+        let context = Unmanaged.passUnretained(mapping).toOpaque()
+        let err = uc_mmio_map(engine, UInt64(base), Int(size), mmioReadCallback, context, mmioWriteCallback, context)
+        guard err == UC_ERR_OK else { throw Self.failure("uc_mmio_map(\(peripheral.name))", err) }
+        mappings.append(mapping)
+        regions.append(MemoryRegion(name: peripheral.name, base: base, size: size, kind: .mmio(peripheral: peripheral.name)))
+        regions.sort { $0.base < $1.base }
+    }
+
+    private func checkRAM(_ address: UInt32, count: Int) throws(MachineError) {
+        guard count >= 0 else { throw .notRAM(address: address, count: count) }
+        var cursor = UInt64(address)
+        let end = UInt64(address) + UInt64(count)
+        while cursor < end {
+            guard let region = regions.first(where: { $0.kind == .ram && UInt64($0.base) <= cursor && cursor < $0.end }) else {
+                throw .notRAM(address: address, count: count)
+            }
+            cursor = region.end
+        }
+    }
+
+    public func writeMemory(_ bytes: [UInt8], at address: UInt32) throws(MachineError) {
+        guard !bytes.isEmpty else { return }
+        try checkRAM(address, count: bytes.count)
+        let err = bytes.withUnsafeBytes { uc_mem_write(engine, UInt64(address), $0.baseAddress, $0.count) }
+        guard err == UC_ERR_OK else { throw Self.failure("uc_mem_write", err) }
+        invalidateCodeIfRewritten(address, count: bytes.count)
+    }
+
+    public func readMemory(at address: UInt32, count: Int) throws(MachineError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        try checkRAM(address, count: count)
+        var bytes = [UInt8](repeating: 0, count: count)
+        let err = bytes.withUnsafeMutableBytes { uc_mem_read(engine, UInt64(address), $0.baseAddress, $0.count) }
+        guard err == UC_ERR_OK else { throw Self.failure("uc_mem_read", err) }
+        return bytes
+    }
+
+    public func fill(_ byte: UInt8, range: Range<UInt32>) throws(MachineError) {
+        try fill(pattern: [byte], range: range)
+    }
+
+    /// Repeats `pattern` over `range`, starting with its first byte at `range.lowerBound`.
+    public func fill(pattern: [UInt8], range: Range<UInt32>) throws(MachineError) {
+        guard !pattern.isEmpty, !range.isEmpty else { return }
+        try checkRAM(range.lowerBound, count: range.count)
+        let chunkSize = 64 * 1024
+        var chunk = [UInt8]()
+        chunk.reserveCapacity(chunkSize + pattern.count)
+        while chunk.count < chunkSize { chunk.append(contentsOf: pattern) }
+        let period = chunk.count - chunk.count % pattern.count
+        var cursor = UInt64(range.lowerBound)
+        let end = UInt64(range.upperBound)
+        while cursor < end {
+            let n = Int(min(UInt64(period), end - cursor))
+            let err = chunk.withUnsafeBytes { uc_mem_write(engine, cursor, $0.baseAddress, n) }
+            guard err == UC_ERR_OK else { throw Self.failure("uc_mem_write", err) }
+            cursor += UInt64(n)
+        }
+        invalidateCodeIfRewritten(range.lowerBound, count: range.count)
+    }
+
+    public func readWord(at address: UInt32) throws(MachineError) -> UInt32 {
+        let b = try readMemory(at: address, count: 4)
+        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+    }
+
+    public func writeWord(_ value: UInt32, at address: UInt32) throws(MachineError) {
+        try writeMemory([UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+                         UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)], at: address)
+    }
+
+    /// Unicorn 2.0.1 does not retranslate code that the host rewrites: flush its translation
+    /// cache, and the machine's block shapes, when a host write lands on code that ran.
+    private func invalidateCodeIfRewritten(_ address: UInt32, count: Int) {
+        guard profile.touchesCode(address, count: count) else { return }
+        _ = loaderlab_uc_flush_tb(engine)
+        profile.removeAll()
+        run.lastSlot = -1
+        log.record(.codeRewritten(address: address, count: count))
+    }
+
+    // MARK: registers
+
+    public func readRegister(_ register: CoreRegister) -> UInt32 {
+        var value: UInt32 = 0
+        _ = uc_reg_read(engine, register.unicornID, &value)
+        return value
+    }
+
+    public func writeRegister(_ register: CoreRegister, _ value: UInt32) {
+        var v = value
+        _ = uc_reg_write(engine, register.unicornID, &v)
+    }
+
+    func snapshotRegisters() -> RegisterSnapshot {
+        let low: [CoreRegister] = [.r0, .r1, .r2, .r3, .r4, .r5, .r6, .r7, .r8, .r9, .r10, .r11, .r12]
+        return RegisterSnapshot(r: low.map(readRegister), sp: readRegister(.sp), lr: readRegister(.lr),
+                                pc: readRegister(.pc), xpsr: readRegister(.xpsr), primask: readRegister(.primask))
+    }
+
+    func locate(_ pc: UInt32) -> SymbolLocation? { symbolTable.locate(pc) }
+
+    /// Reads a word of RAM, or nil when the address is not RAM.
+    func peekWord(_ address: UInt32) -> UInt32? {
+        try? readWord(at: address)
+    }
+}
+
+/// The context handed to Unicorn for one MMIO range.
+final class MMIOMapping {
+    let peripheral: any Peripheral
+    let base: UInt32
+    unowned(unsafe) let machine: Machine
+    let isSystemControl: Bool
+    /// Device memory (ARMv8-M default map) requires aligned accesses.
+    let isDevice: Bool
+
+    init(peripheral: any Peripheral, base: UInt32, machine: Machine, isSystemControl: Bool) {
+        self.peripheral = peripheral
+        self.base = base
+        self.machine = machine
+        self.isSystemControl = isSystemControl
+        isDevice = (base >= 0x4000_0000 && base < 0x6000_0000) || base >= 0xA000_0000
+    }
+}
