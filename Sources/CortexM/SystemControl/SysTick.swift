@@ -18,6 +18,9 @@ public final class SysTick: Peripheral {
     public var calibration: UInt32 = 0x4000_0000
     public var externalDivider: UInt64 = 8
     public private(set) var countFlag = false
+    /// Reads of CTRL or VAL while the counter is disabled: code waiting on a SysTick that
+    /// nobody started (the HAL_Delay-without-HAL_InitTick mistake) shows up here.
+    public private(set) var readsWhileDisabled: UInt64 = 0
     /// Exception 15 pending (set by a wrap with TICKINT, or ICSR.PENDSTSET).
     var pending = false
     /// When the next 1 → 0 transition that pends the exception happens; `.never` when none can.
@@ -107,6 +110,7 @@ public final class SysTick: Peripheral {
     }
 
     public func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
+        if control & 1 == 0, offset & ~3 == 0x0 || offset & ~3 == 0x8 { readsWhileDisabled &+= 1 }
         switch offset & ~3 {
         case 0x0:
             catchUp()
