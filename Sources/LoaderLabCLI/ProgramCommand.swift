@@ -1,0 +1,133 @@
+import ArgumentParser
+import Board
+import FirmwareImage
+import Foundation
+import LoaderFile
+import NORFlash
+import Programmer
+
+/// `loaderlab program`: a STM32CubeProgrammer download in simulation, with the root cause
+/// of a failure named.
+struct ProgramCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "program",
+        abstract: "Program an image through a .stldr loader on the simulated board, as STM32CubeProgrammer does, and report why it fails.",
+        discussion: "Exit status: 0 programmed and verified, 1 the session failed, 2 bad input."
+    )
+
+    @Argument(help: "The image: Intel HEX, S-record, ELF, or raw binary (with --load-address).")
+    var image: String
+
+    @Option(help: "The external loader (.stldr).")
+    var loader: String
+
+    @Option(help: "Board description (JSON).")
+    var board: String = "Boards/stm32u5g7-is25lp512m.json"
+
+    @Flag(help: "Print the report as JSON (for CI).")
+    var json = false
+
+    @Option(help: "Write every hardware event of the session to this file.")
+    var trace: String?
+
+    @Option(name: .customLong("initial-flash"), help: "What the flash holds at the start: erased, previous (an earlier firmware), or a file.")
+    var initialFlash: String = "previous"
+
+    @Option(help: "Read-back: memory-mapped (over the debug port, as for NOR_FLASH) or loader (its Verify).")
+    var verify: String = "memory-mapped"
+
+    @Option(name: .customLong("load-address"), help: "Base address of a raw binary image (e.g. 0x90000000).")
+    var loadAddress: String?
+
+    @Option(name: .customLong("chunk-size"), help: "Bytes per Write call (default 0x10700, as the programmer uses).")
+    var chunkSize: ByteCount = ByteCount(0x10700)
+
+    @Flag(name: .customLong("full-chip-erase"), help: "Erase with MassErase instead of the sectors the image touches.")
+    var fullChipErase = false
+
+    func validate() throws {
+        guard VerifyMode(rawValue: verify) != nil else {
+            throw ValidationError("--verify must be memory-mapped or loader, not '\(verify)'")
+        }
+        if let loadAddress, Self.parseAddress(loadAddress) == nil {
+            throw ValidationError("--load-address '\(loadAddress)' is not an address like 0x90000000")
+        }
+        guard (1...(16 << 20)).contains(chunkSize.value) else {
+            throw ValidationError("--chunk-size must be 1 byte to 16 MiB")
+        }
+    }
+
+    static func parseAddress(_ text: String) -> UInt32? {
+        let t = text.lowercased().replacingOccurrences(of: "_", with: "")
+        return t.hasPrefix("0x") ? UInt32(t.dropFirst(2), radix: 16) : UInt32(t)
+    }
+
+    func run() throws {
+        func bad(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("loaderlab: \(message)\n".utf8))
+            return ExitCode(2)
+        }
+        let boardValue: Board
+        do { boardValue = try Board.load(path: board) } catch { throw bad(error.description) }
+        let loaderFile: LoaderFile
+        do { loaderFile = try LoaderFile(path: loader) } catch { throw bad("\(error)") }
+        let firmware: FirmwareImage
+        do {
+            firmware = try FirmwareImage(path: image, baseAddress: loadAddress.flatMap(Self.parseAddress))
+        } catch {
+            throw bad("\(error)")
+        }
+
+        var options = SessionOptions()
+        options.board = boardValue
+        options.verify = VerifyMode(rawValue: verify) ?? .memoryMapped
+        options.chunkSize = chunkSize.value
+        options.fullChipErase = fullChipErase
+        switch initialFlash {
+        case "erased": options.initialFlash = .erased
+        case "previous": options.initialFlash = .previousFirmware(seed: 0x1_5EED)
+        default:
+            do { options.initialFlash = try FlashInitialContent.file(path: initialFlash) } catch { throw bad("\(error)") }
+        }
+
+        let session: ProgrammerSession
+        do {
+            session = try ProgrammerSession(loader: loaderFile, image: firmware, imageName: (image as NSString).lastPathComponent, options: options)
+        } catch {
+            throw bad(error.description)
+        }
+        let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
+        let report = session.run { bar.update($0) }
+        bar.finish()
+        if let trace {
+            let text = session.lastTrace.map(\.description).joined(separator: "\n") + "\n"
+            do { try text.write(toFile: trace, atomically: true, encoding: .utf8) } catch { throw bad("cannot write \(trace): \(error.localizedDescription)") }
+        }
+        print(json ? report.json() : report.text())
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}
+
+/// A one-line progress bar on a terminal's stderr; silent elsewhere.
+final class ProgressBar {
+    let enabled: Bool
+    var last = ""
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: SessionProgress) {
+        guard enabled, p.total > 0 else { return }
+        let width = 40
+        let filled = width * p.done / p.total
+        let line = "\r\(p.operation.padding(toLength: 8, withPad: " ", startingAt: 0)) [" + String(repeating: "=", count: filled)
+            + String(repeating: " ", count: width - filled) + "] \(100 * p.done / p.total)%"
+        guard line != last else { return }
+        last = line
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled, !last.isEmpty else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,133 @@
+import CortexM
+import Foundation
+import LoaderFile
+import NORFlash
+import STM32U5
+import VirtualTime
+
+/// Everything a rule may look at: the trace, the calls and their outcomes, the plan, the
+/// flash's content history, the read-back, and a second run on zeroed RAM when there is one.
+struct DiagnosisContext {
+    let session: ProgrammerSession
+    let run: SessionRun
+    let zeroedRAMRun: SessionRun?
+
+    var failed: Bool { !run.succeeded }
+    var calls: [SessionRun.CallRecord] { run.calls }
+    var trace: [TraceEntry] { run.trace }
+
+    /// The call that made the programmer stop, if any.
+    var failedCall: (index: Int, record: SessionRun.CallRecord)? {
+        guard failed, let i = run.calls.lastIndex(where: { !$0.succeeded }) else { return nil }
+        return (i, run.calls[i])
+    }
+
+    func label(_ call: Int?) -> String? { call.map { run.calls[$0].name } }
+
+    /// Severity for evidence of a mistake: an error when the session failed, else a note
+    /// (the same event in a session that programmed and verified did no harm).
+    var mistakeSeverity: Severity { failed ? .error : .note }
+
+    func socEvents() -> [(entry: TraceEntry, event: SoCEvent)] {
+        trace.compactMap { if case .soc(let e) = $0.event { return ($0, e) }; return nil }
+    }
+
+    func flashEvents() -> [(entry: TraceEntry, event: FlashEvent)] {
+        trace.compactMap { if case .flash(let e) = $0.event { return ($0, e) }; return nil }
+    }
+
+    func machineEvents() -> [(entry: TraceEntry, event: MachineEvent)] {
+        trace.compactMap { if case .machine(let e) = $0.event { return ($0, e) }; return nil }
+    }
+
+    /// Flash ranges that changed during the session but that nobody asked to change.
+    func unrequestedChanges() -> [Range<UInt32>] {
+        guard let flash = run.board?.flash else { return [] }
+        let base = session.layout.base
+        let requested = session.plan.requestedRanges.map { ($0.lowerBound &- base)..<($0.upperBound &- base &+ 1) }
+        var outside: [Range<UInt32>] = []
+        for range in flash.changedRanges(fromChange: run.flashChangeBaseline) {
+            var pieces = [range]
+            for r in requested {
+                pieces = pieces.flatMap { p -> [Range<UInt32>] in
+                    guard p.overlaps(r) else { return [p] }
+                    var rest: [Range<UInt32>] = []
+                    if p.lowerBound < r.lowerBound { rest.append(p.lowerBound..<r.lowerBound) }
+                    if p.upperBound > r.upperBound { rest.append(r.upperBound..<p.upperBound) }
+                    return rest
+                }
+            }
+            outside += pieces
+        }
+        return outside
+    }
+
+    func evidence(_ entry: TraceEntry, _ text: String) -> String {
+        var s = "[\(entry.time)]"
+        if entry.pc != 0 {
+            s += String(format: " pc=0x%08X", entry.pc)
+            if let sym = run.symbolName(entry.pc) { s += " (\(sym))" }
+        }
+        if let call = label(entry.call) { s += " in \(call)" }
+        return s + ": " + text
+    }
+}
+
+/// One root cause: looks at the context and names it, or says nothing.
+protocol DiagnosisRule: Sendable {
+    var code: String { get }
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding?
+}
+
+enum Diagnosis {
+    /// In order of precedence: the first rule that fires names the root cause; the rest add
+    /// what else went wrong. More specific causes come before their symptoms (a page that
+    /// wrapped before the verify mismatch it caused; a busy flash before the timeout).
+    static let rules: [any DiagnosisRule] = [
+        StorageInfoRule(),
+        UninitializedBSSRule(),
+        FPUDisabledRule(),
+        UnexpectedExceptionRule(),
+        StackOverflowRule(),
+        PeripheralClockRule(),
+        PinsNotRoutedRule(),
+        MemoryMappedActiveRule(),
+        QuadNotEnabledRule(),
+        WriteNotEnabledRule(),
+        FlashBusyRule(),
+        DummyCyclesRule(),
+        PageBoundaryRule(),
+        AddressWidthRule(),
+        CollateralDamageRule(),
+        SysTickNotRunningRule(),
+        TimeoutRule(),
+        ReturnValueRule(),
+        MemoryMappedNotRestoredRule(),
+        VerifyMismatchRule(),
+        FaultRule(),
+        ResetRequestedRule(),
+        CallFailedRule(),
+    ]
+
+    static func findings(in context: DiagnosisContext) -> [SessionFinding] {
+        var findings: [SessionFinding] = []
+        for rule in rules {
+            if let f = rule.evaluate(context) { findings.append(f) }
+        }
+        // The loader's static findings that are not already the root cause, after the
+        // runtime ones (they explain, they rarely decide).
+        let named = Set(findings.map(\.code))
+        for lint in context.session.lintFindings where !named.contains(lint.code) {
+            let severity: Severity = switch lint.severity {
+            case .error: .error
+            case .warning: .warning
+            case .note: .note
+            }
+            findings.append(SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
+                                           evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? []))
+        }
+        let errors = findings.filter { $0.severity == .error }
+        let rest = findings.filter { $0.severity != .error }
+        return errors + rest
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import NORFlash
+
+/// A rule that fires on one kind of flash event.
+protocol FlashEventRule: DiagnosisRule {
+    func matches(_ event: FlashEvent) -> Bool
+    func message(_ first: FlashEvent, count: Int) -> String
+}
+
+extension FlashEventRule {
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        let hits = context.flashEvents().filter { matches($0.event) }
+        guard let first = hits.first else { return nil }
+        let evidence = hits.prefix(4).map { context.evidence($0.entry, $0.event.message) }
+            + (hits.count > 4 ? ["… and \(hits.count - 4) more"] : [])
+        return SessionFinding(code: code, severity: context.mistakeSeverity, message: message(first.event, count: hits.count),
+                              call: context.label(first.entry.call), evidence: evidence)
+    }
+}
+
+/// `quad-not-enabled`: a 4-line phase with QE=0: IO2/IO3 are still WP#/HOLD#
+/// (is25lp512m.md §A.7 gotcha 4).
+struct QuadNotEnabledRule: FlashEventRule {
+    let code = "quad-not-enabled"
+    func matches(_ e: FlashEvent) -> Bool { if case .quadWithoutQE = e { return true }; return false }
+    func message(_ e: FlashEvent, count: Int) -> String {
+        "the loader uses quad (4-line) transfers but never sets the flash's QE bit (status register bit 6): with QE=0 the IS25LP512M ignores them and IO2/IO3 act as WP#/HOLD#; set QE with WREN + WRSR in Init"
+    }
+}
+
+/// `write-not-enabled`: program/erase/register write without WEL (§A.4).
+struct WriteNotEnabledRule: FlashEventRule {
+    let code = "write-not-enabled"
+    func matches(_ e: FlashEvent) -> Bool { if case .refusedWithoutWriteEnable = e { return true }; return false }
+    func message(_ e: FlashEvent, count: Int) -> String {
+        "the flash refused \(count) program/erase command\(count == 1 ? "" : "s") because Write Enable (06h) was not sent first: WEL clears after every program, erase and register write"
+    }
+}
+
+/// `flash-busy`: a command sent while WIP=1 is ignored (§A.4 status register).
+struct FlashBusyRule: FlashEventRule {
+    let code = "flash-busy"
+    func matches(_ e: FlashEvent) -> Bool { if case .refusedWhileBusy = e { return true }; return false }
+    func message(_ e: FlashEvent, count: Int) -> String {
+        "the loader sends commands while the flash is still busy (WIP=1) with a program or erase: they are ignored; poll the status register (or use OCTOSPI auto-polling) until WIP=0 after every program and erase"
+    }
+}
+
+/// `dummy-cycles`: the controller's dummy count differs from the flash's read-register
+/// setting, so every byte comes back shifted (§A.7 gotcha 6).
+struct DummyCyclesRule: FlashEventRule {
+    let code = "dummy-cycles"
+    func matches(_ e: FlashEvent) -> Bool { if case .dummyCycleMismatch = e { return true }; return false }
+    func message(_ e: FlashEvent, count: Int) -> String {
+        if case .dummyCycleMismatch(let command, let expected, let got, _) = e {
+            return "\(command) is read with \(got) dummy cycles but the flash is set for \(expected): the data comes back shifted; make OCTOSPI TCR.DCYC match the flash's read register (or set the read register explicitly)"
+        }
+        return "dummy cycles differ between the OCTOSPI and the flash"
+    }
+}
+
+/// `page-boundary`: a page program crossed a 256-byte page and wrapped to its start
+/// (cubeprogrammer-loader.md §4 item 7).
+struct PageBoundaryRule: FlashEventRule {
+    let code = "page-boundary"
+    func matches(_ e: FlashEvent) -> Bool { if case .pageWrapped = e { return true }; return false }
+    func message(_ e: FlashEvent, count: Int) -> String {
+        "a page program crossed a 256-byte page boundary and wrapped to the start of the page: the programmer's chunks start anywhere, so split every write at 256-byte page boundaries"
+    }
+}
+
+/// `address-width`: 3-byte addressing (or the bank register) put data above 16 MiB
+/// somewhere else (§A.7 gotcha 1).
+struct AddressWidthRule: DiagnosisRule {
+    let code = "address-width"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        let threeByte = context.flashEvents().filter {
+            if case .commandDecoded(let c) = $0.event { return c.bank != nil && c.sentAddress != nil && c.dataBytes >= 0 && isProgramOrErase(c.opcode) }
+            return false
+        }
+        guard let first = threeByte.first else { return nil }
+        let base = context.session.layout.base
+        let requestsHigh = context.session.plan.requestedRanges.contains { $0.upperBound &- base >= 0x0100_0000 }
+        let mismatchHigh = context.run.verifyMismatch.map { $0.address &- base >= 0x0100_0000 } ?? false
+        let outside = context.unrequestedChanges()
+        guard requestsHigh, mismatchHigh || !outside.isEmpty else { return nil }
+        var evidence = [context.evidence(first.entry, first.event.message)]
+        if let r = outside.first { evidence.append(String(format: "flash 0x%08X-0x%08X changed though nothing was written there", r.lowerBound, r.upperBound - 1)) }
+        if let m = context.run.verifyMismatch { evidence.append(String(format: "read-back differs first at 0x%08X", m.address)) }
+        return SessionFinding(code: code, severity: .error,
+                              message: "the loader addresses the 64 MiB flash with 3-byte addresses: everything above 16 MiB lands in the bank the bank address register selects (aliased into the low 16 MiB); use the 4-byte opcodes (12h/34h/21h/DCh/6Ch/ECh) with a 32-bit OCTOSPI address",
+                              call: context.label(first.entry.call), evidence: evidence)
+    }
+
+    private func isProgramOrErase(_ op: UInt8) -> Bool {
+        [0x02, 0x32, 0x38, 0x20, 0xD7, 0x52, 0xD8].contains(op)
+    }
+}
+
+/// `collateral-damage`: bytes outside the requested erase/program ranges changed.
+struct CollateralDamageRule: DiagnosisRule {
+    let code = "collateral-damage"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        let outside = context.unrequestedChanges()
+        guard !outside.isEmpty else { return nil }
+        let total = outside.reduce(0) { $0 + Int($1.count) }
+        let base = context.session.layout.base
+        let evidence = outside.prefix(4).map { String(format: "0x%08X-0x%08X (%d bytes) changed", base &+ $0.lowerBound, base &+ $0.upperBound &- 1, $0.count) }
+            + context.session.plan.requestedRanges.prefix(2).map { String(format: "requested: 0x%08X-0x%08X", $0.lowerBound, $0.upperBound) }
+        return SessionFinding(code: code, severity: .error,
+                              message: "\(total) bytes of flash outside the sectors the programmer asked to erase and program were changed: an erase larger than the requested sectors destroys data the user kept (erase only what StorageInfo's sectors say)",
+                              call: nil, evidence: evidence)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import STM32U5
+
+/// `peripheral-clock-disabled`: a block was written or read with its RCC enable bit off;
+/// it ignores writes and reads as zero (RM0456 RCC: a peripheral without its bus clock).
+struct PeripheralClockRule: DiagnosisRule {
+    let code = "peripheral-clock-disabled"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        var evidence: [String] = []
+        var bits: [String] = []
+        var firstCall: Int?
+        for (entry, event) in context.socEvents() {
+            switch event {
+            case .ignoredWrite(_, _, _, .clockDisabled(let bit)), .readWhileClockDisabled(_, _, let bit):
+                if !bits.contains(bit) { bits.append(bit) }
+                if evidence.count < 4 { evidence.append(context.evidence(entry, event.message)) }
+                firstCall = firstCall ?? entry.call
+            case .noKernelClock:
+                if evidence.count < 4 { evidence.append(context.evidence(entry, event.message)) }
+                firstCall = firstCall ?? entry.call
+            default: break
+            }
+        }
+        guard !evidence.isEmpty else { return nil }
+        let what = bits.isEmpty ? "a peripheral's kernel clock" : bits.joined(separator: ", ")
+        return SessionFinding(code: code, severity: context.mistakeSeverity,
+                              message: "the loader uses a peripheral whose clock is off (\(what) = 0): its register writes are ignored and reads return 0; enable the clock in RCC before touching it",
+                              call: context.label(firstCall), evidence: evidence)
+    }
+}
+
+/// `pins-not-routed`: a flash signal never reaches the board's pin (GPIO mode or AF, or the
+/// OCTOSPIM port routing).
+struct PinsNotRoutedRule: DiagnosisRule {
+    let code = "pins-not-routed"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        var evidence: [String] = []
+        var pins: [String] = []
+        var firstCall: Int?
+        for (entry, event) in context.socEvents() {
+            guard case .signalBlocked(_, let signal, let pin, _) = event else { continue }
+            let name = "\(pin) (\(signal))"
+            if !pins.contains(name) {
+                pins.append(name)
+                evidence.append(context.evidence(entry, event.message))
+            }
+            firstCall = firstCall ?? entry.call
+        }
+        guard !pins.isEmpty else { return nil }
+        let board = context.session.options.board
+        return SessionFinding(code: code, severity: context.mistakeSeverity,
+                              message: "the flash is wired to OCTOSPIM port \(board.octospi.port) on pins the loader never routed: \(pins.joined(separator: ", ")); the flash sees nothing on those lines (check MODER=AF, AFR and OCTOSPIM_PCR for this board)",
+                              call: context.label(firstCall), evidence: evidence)
+    }
+}
+
+/// `memory-mapped-active`: indirect commands attempted while the OCTOSPI was memory-mapped or
+/// busy: RM0456 ignores AR/IR (and configuration) writes then, so the command never goes out.
+struct MemoryMappedActiveRule: DiagnosisRule {
+    let code = "memory-mapped-active"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        var evidence: [String] = []
+        var firstCall: Int?
+        var memoryMapped = false
+        for (entry, event) in context.socEvents() {
+            guard case .ignoredWrite(let p, _, _, let reason) = event, p.hasPrefix("OCTOSPI"), p != "OCTOSPIM" else { continue }
+            switch reason {
+            case .memoryMapped: memoryMapped = true
+            case .busy: break
+            default: continue
+            }
+            if evidence.count < 4 { evidence.append(context.evidence(entry, event.message)) }
+            firstCall = firstCall ?? entry.call
+        }
+        guard !evidence.isEmpty, context.failed else { return nil }
+        return SessionFinding(code: code, severity: .error,
+                              message: memoryMapped
+                                ? "the loader sends indirect commands while the OCTOSPI is still in memory-mapped mode (left on by Init): AR/IR writes are ignored and the flash never sees the command; set CR.ABORT and wait for BUSY=0 before each Write/SectorErase/MassErase, then re-enter memory-mapped mode"
+                                : "the loader reconfigures the OCTOSPI while SR.BUSY=1 (memory-mapped mode keeps it busy until ABORT): those writes are ignored; abort and wait for BUSY=0 first",
+                              call: context.label(firstCall), evidence: evidence)
+    }
+}
+
+/// `memory-mapped-not-restored`: the programmer reads NOR_FLASH devices back through the
+/// memory-mapped window, so the loader must leave memory-mapped mode on (§1.2 DeviceType).
+struct MemoryMappedNotRestoredRule: DiagnosisRule {
+    let code = "memory-mapped-not-restored"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        guard let why = context.run.mappedReadFailure else { return nil }
+        return SessionFinding(code: code, severity: .error,
+                              message: "after programming, the OCTOSPI is not in memory-mapped mode, so the programmer's read-back through \(String(format: "0x%08X", context.session.layout.base)) fails: re-enter memory-mapped mode at the end of Write and the erases",
+                              call: context.calls.last?.name, evidence: [why])
+    }
+}
