@@ -53,6 +53,12 @@ public final class ProgrammerSession {
         let layout = SectorLayout(
             base: info?.deviceStartAddress ?? 0x9000_0000,
             regions: (info?.usedSectors ?? []).map { SectorLayout.Region(count: $0.count, size: $0.size) })
+        if info == nil || layout.totalSize == 0 {
+            // Nothing to plan against: the session reports the loader as unloadable.
+            plan = ProgrammingPlan(eraseRuns: [], fullChipErase: false, chunks: [], internalSegments: [], requestedRanges: [])
+            self.layout = layout
+            return
+        }
         do {
             plan = try ProgrammingPlan.make(
                 segments: image.segments.map { ($0.address, $0.bytes) }, layout: layout,
@@ -132,6 +138,9 @@ final class SessionRun {
         var registers: RegisterSnapshot?
         /// SysTick CTRL/VAL reads while SysTick was off, during this call.
         var sysTickReadsWhileDisabled: UInt64 = 0
+        /// The board's OCTOSPI was in memory-mapped mode (CR.FMODE=11) when the call began / ended.
+        var memoryMappedAtStart = false
+        var memoryMappedAtEnd = false
     }
 
     init(session: ProgrammerSession, ramFill: UInt8) {
@@ -274,6 +283,7 @@ final class SessionRun {
         guard let board else { return false }
         let segments = loader.loadSegments.filter(\.isDownloaded)
         var end: UInt32 = SimulatedBoard.sramBase + 4
+        var memoryEnd: UInt32 = end
         var start: UInt32 = .max
         for segment in segments {
             do {
@@ -286,13 +296,16 @@ final class SessionRun {
                 return false
             }
             end = max(end, segment.virtualAddress &+ UInt32(segment.bytes.count))
+            memoryEnd = max(memoryEnd, segment.virtualAddress &+ segment.memorySize)
             start = min(start, segment.virtualAddress)
         }
         try? board.machine.writeMemory([0x00, 0xBE, 0x00, 0x00], at: SimulatedBoard.sramBase)
-        imageRange = start..<end
+        // MSP comes from the downloaded bytes; a NOBITS .bss beyond them shares the stack's
+        // kilobyte, and the stack overflows when it grows below the loader's whole footprint.
+        imageRange = start..<max(end, memoryEnd)
         stackTop = end &+ 0x3FC
         // Paint the stack the programmer leaves (probe-rs does the same) to measure its use.
-        let paintStart = (end + 3) & ~3
+        let paintStart = (imageRange.upperBound + 3) & ~3
         if paintStart < stackTop { try? board.machine.fill(Self.paint, range: paintStart..<stackTop) }
         return true
     }
@@ -329,6 +342,8 @@ final class SessionRun {
         let start = board.clock.now
         let before = board.machine.totalInstructions
         let sysTickBefore = board.machine.systemControl.sysTick.readsWhileDisabled
+        let controller = options.board.octospi.instance == 2 ? board.soc.octospi2 : board.soc.octospi1
+        let mappedBefore = controller.fmode == 3
         let outcome = board.machine.call(
             entry.address, arguments: arguments, stackPointer: stackTop, returnAddress: SimulatedBoard.sramBase,
             budget: CallBudget(maxInstructions: options.maxInstructionsPerCall, deviceTimeLimit: limit,
@@ -351,7 +366,8 @@ final class SessionRun {
                                 startTime: start, endTime: board.clock.now,
                                 instructions: board.machine.totalInstructions &- before, result: result, succeeded: ok,
                                 registers: board.machine.lastRegisters,
-                                sysTickReadsWhileDisabled: board.machine.systemControl.sysTick.readsWhileDisabled &- sysTickBefore))
+                                sysTickReadsWhileDisabled: board.machine.systemControl.sysTick.readsWhileDisabled &- sysTickBefore,
+                                memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3))
         trace += board.drainEvents(call: index)
         inspectStack(after: index)
         return ok

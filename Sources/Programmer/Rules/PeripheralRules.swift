@@ -75,6 +75,18 @@ struct MemoryMappedActiveRule: DiagnosisRule {
             if evidence.count < 4 { evidence.append(context.evidence(entry, event.message)) }
             firstCall = firstCall ?? entry.call
         }
+        // A loader that waits for BUSY=0 before reconfiguring never writes while busy: it just
+        // gives up. Memory-mapped mode then lasts the whole failed call, with no ABORT in it.
+        if evidence.isEmpty, let (index, call) = context.failedCall,
+           ["Write", "SectorErase", "MassErase"].contains(call.function),
+           call.memoryMappedAtStart, call.memoryMappedAtEnd,
+           !context.socEvents().contains(where: { if case .abort = $0.event { return $0.entry.call == index }; return false }) {
+            memoryMapped = true
+            firstCall = index
+            evidence.append("OCTOSPI\(context.session.options.board.octospi.instance) was in memory-mapped mode (CR.FMODE=11, SR.BUSY=1 after the first window access) for all of \(call.name), and \(call.name) never set CR.ABORT")
+            let sent = context.flashEvents().filter { $0.entry.call == index }.count
+            evidence.append(sent == 0 ? "the flash saw no command during \(call.name)" : "the flash saw \(sent) events during \(call.name)")
+        }
         guard !evidence.isEmpty, context.failed else { return nil }
         return SessionFinding(code: code, severity: .error,
                               message: memoryMapped
