@@ -100,12 +100,17 @@ enum Diagnosis {
         AddressWidthRule(),
         CollateralDamageRule(),
         SysTickNotRunningRule(),
-        TimeoutRule(),
         ReturnValueRule(),
         MemoryMappedNotRestoredRule(),
         VerifyMismatchRule(),
-        FaultRule(),
         ResetRequestedRule(),
+    ]
+
+    /// Rules that describe the raw outcome (stuck, faulted, returned 0): they speak only when
+    /// no rule above has named a cause, so the same fault is not reported twice.
+    static let fallbackRules: [any DiagnosisRule] = [
+        TimeoutRule(),
+        FaultRule(),
         CallFailedRule(),
     ]
 
@@ -113,6 +118,14 @@ enum Diagnosis {
         var findings: [SessionFinding] = []
         for rule in rules {
             if let f = rule.evaluate(context) { findings.append(f) }
+        }
+        if !findings.contains(where: { $0.severity == .error }) {
+            for rule in fallbackRules {
+                if let f = rule.evaluate(context) {
+                    findings.append(f)
+                    break
+                }
+            }
         }
         // The loader's static findings that are not already the root cause, after the
         // runtime ones (they explain, they rarely decide).

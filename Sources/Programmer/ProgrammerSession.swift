@@ -255,8 +255,14 @@ final class SessionRun {
     private func fail(logLine: String) {
         log.append(logLine)
         if failure == nil, let last = calls.last {
-            failure = .init(call: last.name, pc: last.registers?.pc, symbol: symbolName(last.registers?.pc),
-                            description: describe(last))
+            // A call that returned stopped on the programmer's BKPT: that PC says nothing.
+            var pc = last.registers?.pc
+            switch last.outcome {
+            case .returned: pc = nil
+            case .faulted(let fault): pc = fault.pc
+            default: break
+            }
+            failure = .init(call: last.name, pc: pc, symbol: symbolName(pc), description: describe(last))
         }
     }
 
