@@ -10,11 +10,13 @@ enum Fixtures {
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    private static let lock = NSLock()
-
     static func ensureBuilt(_ artifact: String, by script: String) throws {
-        lock.lock()
-        defer { lock.unlock() }
+        if FileManager.default.fileExists(atPath: path(artifact)) { return }
+        // One build at a time across test processes and suites (a file lock, not a mutex).
+        let lockPath = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-firmware-build.lock").path
+        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
+        if fd >= 0 { _ = flock(fd, LOCK_EX) }
+        defer { if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) } }
         if FileManager.default.fileExists(atPath: path(artifact)) { return }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")

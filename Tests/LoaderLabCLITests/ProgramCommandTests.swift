@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// `loaderlab program` run as the user runs it: the built executable, real files, exit codes.
+@Suite("loaderlab program, end to end")
+struct ProgramCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `loaderlab` SwiftPM built next to this test bundle.
+    static var executable: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("loaderlab").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return root.appendingPathComponent(".build/debug/loaderlab").path
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func loaderlab(_ arguments: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read both pipes before waiting, so a large report cannot block the child.
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func ensure(_ artifact: String, _ script: String) throws {
+        let path = root.appendingPathComponent(artifact).path
+        if FileManager.default.fileExists(atPath: path) { return }
+        let lockPath = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-firmware-build.lock").path
+        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
+        if fd >= 0 { _ = flock(fd, LOCK_EX) }
+        defer { if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) } }
+        if FileManager.default.fileExists(atPath: path) { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [root.appendingPathComponent(script).path]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(script) failed")
+    }
+
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// The README's main job: a sample image like the reported one, programmed by our loader.
+    static func sampleImage() throws -> String {
+        let path = temporary("sample.hex")
+        let r = try loaderlab(["sample-image", "--output", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        return path
+    }
+
+    @Test("The README's main job: our loader programs and verifies the sample image, exit 0")
+    func mainJob() throws {
+        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        let image = try Self.sampleImage()
+        let r = try Self.loaderlab(["program", image, "--loader", "build/IS25LP512M_STM32U5G7.stldr"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("Erasing external memory sectors [0 191]"))
+        #expect(r.stdout.contains("Download verified successfully"))
+        #expect(r.stdout.contains("Result: programmed and verified"))
+        #expect(!r.stdout.contains(": error:") && !r.stdout.contains(": warning:"))
+    }
+
+    @Test("--json for CI: result, findings, calls, timing")
+    func json() throws {
+        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        let image = try Self.sampleImage()
+        let r = try Self.loaderlab(["program", image, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--json", "--initial-flash", "erased"])
+        #expect(r.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["result"] as? String == "ok")
+        #expect((object?["findings"] as? [Any]) != nil)
+        #expect(((object?["calls"] as? [Any])?.count ?? 0) > 3)
+        let timing = object?["timing"] as? [String: Any]
+        #expect(timing?["deviceSeconds"] is Double && timing?["hostSeconds"] is Double)
+    }
+
+    @Test("The reported failure: 'failed to download Sector[0]' right after a good erase, exit 1, root cause named")
+    func reportedFailure() throws {
+        try Self.ensure("build/broken/return-value.stldr", "Tests/Fixtures/BrokenLoaders/build.sh")
+        let image = try Self.sampleImage()
+        let trace = Self.temporary("trace.txt")
+        let r = try Self.loaderlab(["program", image, "--loader", "build/broken/return-value.stldr", "--trace", trace])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("Erasing external memory sectors [0 191]"))
+        #expect(r.stdout.contains("Error: failed to download Sector[0]"))
+        #expect(r.stdout.contains("error: [return-value]"))
+        let events = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(events.contains("Quad Input Page Program"), "the trace file holds the flash's decoded commands")
+    }
+
+    @Test("Bad input is exit 2 with the file named: missing image, broken HEX, bad board, not a loader")
+    func badInput() throws {
+        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        let missing = try Self.loaderlab(["program", "/nonexistent/image.hex", "--loader", "build/IS25LP512M_STM32U5G7.stldr"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/image.hex"))
+
+        let broken = Self.temporary("broken.hex")
+        try ":020000040900F1\n:10000000000102030405060708090A0B0C0D0E0F00\n:00000001FF\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let badHex = try Self.loaderlab(["program", broken, "--loader", "build/IS25LP512M_STM32U5G7.stldr"])
+        #expect(badHex.status == 2)
+        #expect(badHex.stderr.contains("broken.hex:2"), "\(badHex.stderr)")
+
+        let board = Self.temporary("board.json")
+        try #"{"schema":1,"name":"x","mcu":"STM32U5G7","flash":"IS25LP512M","octospi":{"instance":1,"port":1},"pins":{"ncs":{"pin":"PA2","af":10},"clk":{"pin":"PB11","af":10},"io0":{"pin":"PE12","af":10},"io1":{"pin":"PB0","af":10},"io2":{"pin":"PE14","af":10},"io3":{"pin":"PE15","af":10}},"clock":{"sysclkHz":160000000,"octospiDivider":2}}"#
+            .write(toFile: board, atomically: true, encoding: .utf8)
+        let image = try Self.sampleImage()
+        let badBoard = try Self.loaderlab(["program", image, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--board", board])
+        #expect(badBoard.status == 2)
+        #expect(badBoard.stderr.contains("PB11") && badBoard.stderr.contains("pins.clk"))
+
+        let notLoader = try Self.loaderlab(["program", image, "--loader", broken])
+        #expect(notLoader.status == 2)
+        #expect(notLoader.stderr.contains("broken.hex"))
+    }
+
+    @Test("A raw binary needs --load-address; outside every memory it is refused with exit 2")
+    func rawBinary() throws {
+        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        let bin = Self.temporary("app.bin")
+        try Data((0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }).write(to: URL(fileURLWithPath: bin))
+        let ok = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--load-address", "0x90000100"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        let outside = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--load-address", "0xA0000000"])
+        #expect(outside.status == 2)
+        #expect(outside.stderr.contains("0xA0000000"))
+    }
+}
