@@ -43,18 +43,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared by the test targets only: where the repository is, building fixtures on demand.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ELFTests", dependencies: ["ELF"], swiftSettings: strict),
         .testTarget(name: "FirmwareImageTests", dependencies: ["FirmwareImage", "ELF"], swiftSettings: strict),
-        .testTarget(name: "LoaderFileTests", dependencies: ["LoaderFile", "ELF", "Board"], swiftSettings: strict),
+        .testTarget(name: "LoaderFileTests", dependencies: ["LoaderFile", "ELF", "TestSupport", "Board"], swiftSettings: strict),
         .testTarget(name: "CortexMTests", dependencies: ["CortexM", "ELF", "VirtualTime"], swiftSettings: strict),
         .testTarget(name: "NORFlashTests", dependencies: ["NORFlash", "VirtualTime"], swiftSettings: strict),
         .testTarget(name: "BoardTests", dependencies: ["Board"], swiftSettings: strict),
         .testTarget(name: "STM32U5Tests", dependencies: ["STM32U5", "NORFlash", "CortexM", "Board", "VirtualTime"], swiftSettings: strict),
         .testTarget(
             name: "ProgrammerTests",
-            dependencies: ["Programmer", "LoaderFile", "ELF", "FirmwareImage", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime"],
+            dependencies: ["Programmer", "LoaderFile", "ELF", "FirmwareImage", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "LoaderLabCLITests", dependencies: ["LoaderLabCLI"], swiftSettings: strict),
+        .testTarget(name: "LoaderLabCLITests", dependencies: ["LoaderLabCLI", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The loader `bash Firmware/build.sh` writes, built on demand when `build/` lacks it, so that
 /// the patcher is tested against the real firmware's bytes rather than a hand-made imitation.
@@ -22,31 +23,12 @@ enum FirmwareLoader {
     struct BuildFailure: Error, CustomStringConvertible { var message: String; var description: String { message } }
 
     private static let built: Result<[UInt8], BuildFailure> = {
-        if let data = FileManager.default.contents(atPath: path) { return .success([UInt8](data)) }
-        // Other test targets may build at the same time: one build at a time, across processes.
-        let lockPath = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-firmware-build.lock").path
-        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
-        if fd >= 0 { _ = flock(fd, LOCK_EX) }
-        defer { if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) } }
-        if let data = FileManager.default.contents(atPath: path) { return .success([UInt8](data)) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", repoRoot.appendingPathComponent("Firmware/build.sh").path]
-        process.currentDirectoryURL = repoRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         do {
-            try process.run()
+            let built = try Repository.ourLoaderPath()
+            guard let data = FileManager.default.contents(atPath: built) else { return .failure(BuildFailure(message: "cannot read \(built)")) }
+            return .success([UInt8](data))
         } catch {
-            return .failure(BuildFailure(message: "cannot run bash Firmware/build.sh: \(error)"))
+            return .failure(BuildFailure(message: "\(error)"))
         }
-        let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: path) else {
-            return .failure(BuildFailure(message: "bash Firmware/build.sh failed (status \(process.terminationStatus)) and \(path) is missing:\n\(log)"))
-        }
-        return .success([UInt8](data))
     }()
 }

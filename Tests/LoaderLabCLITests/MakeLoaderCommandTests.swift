@@ -3,6 +3,7 @@ import ELF
 import Foundation
 import LoaderFile
 import Testing
+import TestSupport
 @testable import LoaderLabCLI
 
 /// `loaderlab make-loader` run through its parsed command type, with the board files in
@@ -15,26 +16,7 @@ import Testing
 
     /// The firmware loader, built with `bash Firmware/build.sh` if `build/` lacks it.
     static let basePath: Result<String, BuildFailure> = {
-        let path = repoRoot.appendingPathComponent("build/IS25LP512M_STM32U5G7.stldr").path
-        if FileManager.default.fileExists(atPath: path) { return .success(path) }
-        let lockPath = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-firmware-build.lock").path
-        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
-        if fd >= 0 { _ = flock(fd, LOCK_EX) }
-        defer { if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) } }
-        if FileManager.default.fileExists(atPath: path) { return .success(path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", repoRoot.appendingPathComponent("Firmware/build.sh").path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return .failure(BuildFailure(description: "cannot run bash Firmware/build.sh: \(error)")) }
-        let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: path) else {
-            return .failure(BuildFailure(description: "bash Firmware/build.sh failed (status \(process.terminationStatus)):\n\(log)"))
-        }
-        return .success(path)
+        do { return .success(try Repository.ourLoaderPath()) } catch { return .failure(BuildFailure(description: "\(error)")) }
     }()
 
     struct BuildFailure: Error, CustomStringConvertible { var description: String }

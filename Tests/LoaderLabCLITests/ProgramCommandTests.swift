@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `loaderlab program` run as the user runs it: the built executable, real files, exit codes.
 @Suite("loaderlab program, end to end")
@@ -36,19 +37,7 @@ struct ProgramCommandTests {
     }
 
     static func ensure(_ artifact: String, _ script: String) throws {
-        let path = root.appendingPathComponent(artifact).path
-        if FileManager.default.fileExists(atPath: path) { return }
-        let lockPath = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-firmware-build.lock").path
-        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
-        if fd >= 0 { _ = flock(fd, LOCK_EX) }
-        defer { if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) } }
-        if FileManager.default.fileExists(atPath: path) { return }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [root.appendingPathComponent(script).path]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(script) failed")
+        try Repository.ensureBuilt(artifact, by: script)
     }
 
     static func temporary(_ name: String) -> String {

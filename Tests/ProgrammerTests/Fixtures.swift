@@ -1,47 +1,20 @@
 import Foundation
 import FirmwareImage
 import LoaderFile
+import TestSupport
 @testable import Programmer
 
 /// Locates the repository and the loaders the build scripts produce (`make test` builds them
 /// first; a test that finds one missing builds it, and fails loudly if that fails).
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    static func ensureBuilt(_ artifact: String, by script: String) throws {
-        if FileManager.default.fileExists(atPath: path(artifact)) { return }
-        // One build at a time across test processes and suites (a file lock, not a mutex).
-        let lockPath = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-firmware-build.lock").path
-        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
-        if fd >= 0 { _ = flock(fd, LOCK_EX) }
-        defer { if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) } }
-        if FileManager.default.fileExists(atPath: path(artifact)) { return }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [path(script)]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, FileManager.default.fileExists(atPath: path(artifact)) else {
-            throw FixtureError(message: "\(script) failed (status \(p.terminationStatus)):\n" + (String(data: output, encoding: .utf8) ?? ""))
-        }
-    }
-
-    struct FixtureError: Error, CustomStringConvertible { let message: String; var description: String { message } }
+    static func path(_ relative: String) -> String { Repository.path(relative) }
 
     static func ourLoader() throws -> LoaderFile {
-        try ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
-        return try LoaderFile(path: path("build/IS25LP512M_STM32U5G7.stldr"))
+        try LoaderFile(path: Repository.ourLoaderPath())
     }
 
     static func brokenLoader(_ name: String) throws -> LoaderFile {
-        try ensureBuilt("build/broken/\(name).stldr", by: "Tests/Fixtures/BrokenLoaders/build.sh")
-        return try LoaderFile(path: path("build/broken/\(name).stldr"))
+        try LoaderFile(path: Repository.brokenLoaderPath(name))
     }
 
     /// Deterministic bytes that are never all FFh.
