@@ -130,3 +130,24 @@ struct ProgramCommandTests {
         #expect(outside.stderr.contains("0xA0000000"))
     }
 }
+
+/// Issue #4's bar for our loader: `inspect` finds nothing to complain about.
+@Suite("loaderlab inspect on our loader")
+struct InspectOurLoaderTests {
+    @Test("No error, no warning; the 200-byte StorageInfo and all seven entry points are shown")
+    func clean() throws {
+        let loader = try Repository.ourLoaderPath()
+        let r = try ProgramCommandTests.loaderlab(["inspect", loader])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("StorageInfo (200 bytes"))
+        #expect(r.stdout.contains("\"IS25LP512M_STM32U5G7\""))
+        for name in ["Init", "Write", "SectorErase", "MassErase", "Read", "Verify", "CheckSum"] {
+            #expect(r.stdout.contains("\n  \(name) ") || r.stdout.contains("\n  \(name)  "), "entry point \(name)")
+        }
+        #expect(r.stdout.contains("No findings."))
+        let json = try ProgramCommandTests.loaderlab(["inspect", loader, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((object?["findings"] as? [Any])?.isEmpty == true)
+        #expect((object?["entryPoints"] as? [Any])?.count == 7)
+    }
+}
