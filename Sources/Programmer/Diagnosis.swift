@@ -62,6 +62,17 @@ struct DiagnosisContext {
         return outside
     }
 
+    /// The call during which the flash content in `range` (device offsets) last changed.
+    func callThatChanged(_ range: Range<UInt32>) -> (call: String, change: String?)? {
+        guard let flash = run.board?.flash else { return nil }
+        let changes = flash.changes.dropFirst(run.flashChangeBaseline)
+        guard let change = changes.last(where: { $0.range.overlaps(range) }) else { return nil }
+        guard let call = run.calls.last(where: { $0.startTime <= change.time && change.time <= $0.endTime }) else {
+            return ("no call", change.description)
+        }
+        return (call.name, change.description)
+    }
+
     func evidence(_ entry: TraceEntry, _ text: String) -> String {
         var s = "[\(entry.time)]"
         if entry.pc != 0 {

@@ -75,16 +75,18 @@ struct AddressWidthRule: DiagnosisRule {
     let code = "address-width"
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
-        let threeByte = context.flashEvents().filter {
-            if case .commandDecoded(let c) = $0.event { return c.bank != nil && c.sentAddress != nil && c.dataBytes >= 0 && isProgramOrErase(c.opcode) }
-            return false
-        }
-        guard let first = threeByte.first else { return nil }
         let base = context.session.layout.base
         let requestsHigh = context.session.plan.requestedRanges.contains { $0.upperBound &- base >= 0x0100_0000 }
         let mismatchHigh = context.run.verifyMismatch.map { $0.address &- base >= 0x0100_0000 } ?? false
         let outside = context.unrequestedChanges()
         guard requestsHigh, mismatchHigh || !outside.isEmpty else { return nil }
+        // A 3-byte command carries A23..A0 only; the flash adds the bank register's bits.
+        // Programs and erases misplace data; reads (memory-mapped read-back) misplace the view.
+        let threeByte = context.flashEvents().filter {
+            guard case .commandDecoded(let c) = $0.event, c.bank != nil, c.sentAddress != nil else { return false }
+            return isProgramOrErase(c.opcode) || (mismatchHigh && isRead(c.opcode))
+        }
+        guard let first = threeByte.first else { return nil }
         var evidence = [context.evidence(first.entry, first.event.message)]
         if let r = outside.first { evidence.append(String(format: "flash 0x%08X-0x%08X changed though nothing was written there", r.lowerBound, r.upperBound - 1)) }
         if let m = context.run.verifyMismatch { evidence.append(String(format: "read-back differs first at 0x%08X", m.address)) }
@@ -95,6 +97,10 @@ struct AddressWidthRule: DiagnosisRule {
 
     private func isProgramOrErase(_ op: UInt8) -> Bool {
         [0x02, 0x32, 0x38, 0x20, 0xD7, 0x52, 0xD8].contains(op)
+    }
+
+    private func isRead(_ op: UInt8) -> Bool {
+        [0x03, 0x0B, 0x3B, 0xBB, 0x6B, 0xEB].contains(op)
     }
 }
 
@@ -107,10 +113,14 @@ struct CollateralDamageRule: DiagnosisRule {
         guard !outside.isEmpty else { return nil }
         let total = outside.reduce(0) { $0 + Int($1.count) }
         let base = context.session.layout.base
-        let evidence = outside.prefix(4).map { String(format: "0x%08X-0x%08X (%d bytes) changed", base &+ $0.lowerBound, base &+ $0.upperBound &- 1, $0.count) }
-            + context.session.plan.requestedRanges.prefix(2).map { String(format: "requested: 0x%08X-0x%08X", $0.lowerBound, $0.upperBound) }
+        let culprit = context.callThatChanged(outside[0])
+        var evidence = outside.prefix(4).map { String(format: "0x%08X-0x%08X (%d bytes) changed", base &+ $0.lowerBound, base &+ $0.upperBound &- 1, $0.count) }
+        evidence += context.session.plan.requestedRanges.prefix(2).map { String(format: "requested: 0x%08X-0x%08X", $0.lowerBound, $0.upperBound) }
+        if let culprit, let change = culprit.change {
+            evidence.append("changed by \(change) during \(culprit.call)")
+        }
         return SessionFinding(code: code, severity: .error,
                               message: "\(total) bytes of flash outside the sectors the programmer asked to erase and program were changed: an erase larger than the requested sectors destroys data the user kept (erase only what StorageInfo's sectors say)",
-                              call: nil, evidence: evidence)
+                              call: culprit?.call, evidence: evidence)
     }
 }
