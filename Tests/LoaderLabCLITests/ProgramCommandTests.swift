@@ -118,6 +118,23 @@ struct ProgramCommandTests {
         #expect(notLoader.stderr.contains("broken.hex"))
     }
 
+    @Test("--initial-flash FILE starts the flash from a dump; --verify loader reads back through Verify")
+    func initialFlashFromFile() throws {
+        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        let dump = Self.temporary("dump.bin")
+        try Data(repeating: 0x00, count: 0x2_0000).write(to: URL(fileURLWithPath: dump))
+        let bin = Self.temporary("app.bin")
+        try Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) }).write(to: URL(fileURLWithPath: bin))
+        let r = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--load-address", "0x90010003",
+                                    "--initial-flash", dump, "--verify", "loader", "--json"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("\"Verify\""))
+        let missing = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--load-address", "0x90010003",
+                                          "--initial-flash", "/nonexistent/dump.bin"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/dump.bin"))
+    }
+
     @Test("A raw binary needs --load-address; outside every memory it is refused with exit 2")
     func rawBinary() throws {
         try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
