@@ -53,6 +53,12 @@ struct BlockProfile {
         return UInt64(codeLow) < end && UInt64(address) < UInt64(codeHigh)
     }
 
+    /// Whether any translated block holds a byte of `range`.
+    func translatedBlockOverlaps(_ range: Range<UInt32>) -> Bool {
+        guard touchesCode(range.lowerBound, count: range.count) else { return false }
+        return records.contains { UInt64($0.address) < UInt64(range.upperBound) && range.lowerBound < $0.address &+ max($0.size, 2) }
+    }
+
     /// The `limit` most executed blocks, most first.
     func hottest(_ limit: Int) -> [(pc: UInt32, executions: UInt64)] {
         records.filter { $0.executions > 0 }
