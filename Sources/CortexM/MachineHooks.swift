@@ -9,6 +9,7 @@ enum StopReason {
     case exception(number: Int)
     case reset(pc: UInt32)
     case returned
+    case hostTime
 }
 
 /// The hooks' working state for one call.
@@ -35,6 +36,11 @@ struct RunState {
     /// Core-clock picoseconds per cycle when it is a whole number (the fast path).
     var cachedHz: UInt64 = 0
     var picosecondsPerCycle: UInt64 = 0
+    /// The host guard, checked every `hostCheckInterval` blocks (reading the host clock costs
+    /// more than a block). Unicorn's own timeout would start a thread that wakes every 2 µs.
+    var hostDeadline = ContinuousClock.Instant.now
+    var blocksUntilHostCheck = 0
+    static let hostCheckInterval = 4096
 }
 
 // MARK: C-convention trampolines: context is the Machine (or the MMIOMapping), unretained.
@@ -123,6 +129,14 @@ extension Machine {
 
     @inline(__always)
     func blockWillExecute(_ address: UInt32, size: UInt32) {
+        run.blocksUntilHostCheck &-= 1
+        if run.blocksUntilHostCheck <= 0 {
+            run.blocksUntilHostCheck = RunState.hostCheckInterval
+            if ContinuousClock.now >= run.hostDeadline {
+                requestStop(.hostTime)
+                return
+            }
+        }
         let slot: Int
         if address == run.lastAddress, size == run.lastSize, run.lastSlot >= 0 {
             slot = run.lastSlot
