@@ -45,7 +45,7 @@ public final class Machine {
     /// Registers when the last call stopped.
     public internal(set) var lastRegisters: RegisterSnapshot?
     /// Instructions retired since the machine was built (block-entry accounting).
-    public internal(set) var totalInstructions: UInt64 = 0
+    public var totalInstructions: UInt64 { run.totalInstructions }
 
     let engine: OpaquePointer
     let log: EventLog

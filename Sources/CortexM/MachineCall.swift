@@ -39,13 +39,14 @@ extension Machine {
 
         let hostLimit = Duration.microseconds(Int64(max(0, min(budget.hostTimeLimitSeconds, 86_400)) * 1_000_000))
         let started = ContinuousClock.now
-        run.hostDeadline = started + hostLimit
+        run.hostDeadlineNanoseconds = hostNanoseconds() &+ UInt64(hostLimit.components.seconds) &* 1_000_000_000
+            &+ UInt64(hostLimit.components.attoseconds / 1_000_000_000)
         run.blocksUntilHostCheck = 1
         var start = entry | 1
         var err: uc_err
         var sleptForever = false
         while true {
-            // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadline`).
+            // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
             // until an interrupt. WFE is treated as a NOP (its event register is usually set).

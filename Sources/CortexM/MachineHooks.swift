@@ -38,8 +38,10 @@ struct RunState {
     var picosecondsPerCycle: UInt64 = 0
     /// The host guard, checked every `hostCheckInterval` blocks (reading the host clock costs
     /// more than a block). Unicorn's own timeout would start a thread that wakes every 2 µs.
-    var hostDeadline = ContinuousClock.Instant.now
+    var hostDeadlineNanoseconds: UInt64 = 0
     var blocksUntilHostCheck = 0
+    /// Backs `Machine.totalInstructions` (here, the block hook's add needs no access check).
+    var totalInstructions: UInt64 = 0
     static let hostCheckInterval = 4096
 }
 
@@ -132,7 +134,7 @@ extension Machine {
         run.blocksUntilHostCheck &-= 1
         if run.blocksUntilHostCheck <= 0 {
             run.blocksUntilHostCheck = RunState.hostCheckInterval
-            if ContinuousClock.now >= run.hostDeadline {
+            if hostNanoseconds() >= run.hostDeadlineNanoseconds {
                 requestStop(.hostTime)
                 return
             }
@@ -141,18 +143,17 @@ extension Machine {
         if address == run.lastAddress, size == run.lastSize, run.lastSlot >= 0 {
             slot = run.lastSlot
         } else {
-            slot = profile.slot(address: address, size: size) ?? learnBlock(address, size: size)
+            slot = profile.cachedSlot(address: address, size: size) ?? learnBlock(address, size: size)
             run.lastAddress = address
             run.lastSize = size
             run.lastSlot = slot
         }
         profile.countExecution(slot)
-        let record = profile.records[slot]
-        let count = UInt64(record.instructions)
-        hot.pointee.fpWatch = !record.fpOffsets.isEmpty
+        let count = UInt64(profile.records[slot].instructions)
+        hot.pointee.fpWatch = !profile.records[slot].fpOffsets.isEmpty
         if hot.pointee.fpWatch {
             run.fpBlockStart = address
-            run.fpOffsets = record.fpOffsets
+            run.fpOffsets = profile.records[slot].fpOffsets
         }
         if run.retired &+ count > run.maxInstructions {
             profile.uncountExecution(slot)
@@ -160,7 +161,7 @@ extension Machine {
             return
         }
         run.retired &+= count
-        totalInstructions &+= count
+        run.totalInstructions &+= count
         advanceClock(cycles: count)
         if clock.now > run.deadline {
             requestStop(.deviceTime)
@@ -316,3 +317,12 @@ extension Machine {
         ((try? readMemory(at: address & ~1, count: 1))?.first) ?? 0
     }
 }
+
+/// The host's monotonic clock in nanoseconds (a plain integer keeps `RunState` a fixed-layout
+/// value that the block hook reads without runtime metadata).
+func hostNanoseconds() -> UInt64 {
+    let d = ContinuousClock.now - hostEpoch
+    return UInt64(max(0, d.components.seconds)) &* 1_000_000_000 &+ UInt64(max(0, d.components.attoseconds / 1_000_000_000))
+}
+
+private let hostEpoch = ContinuousClock.now
