@@ -136,6 +136,8 @@ extension String {
 
 /// The one event trace the SoC models share; the session drains it.
 public final class SoCEventLog {
+    /// Recorded so far; a run of identical transactions in progress is summed up (as a
+    /// `.transactionRepeated`) only by `drain()`.
     public private(set) var events: [Timestamped<SoCEvent>] = []
     let clock: VirtualClock
 
