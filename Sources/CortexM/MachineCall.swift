@@ -45,7 +45,10 @@ extension Machine {
         var start = entry | 1
         var err: uc_err
         var sleptForever = false
+        run.frequencyMayHaveChanged = true
         while true {
+            // The clock moved outside the core (the host, a WFI sleep): the hook's copy follows.
+            run.now = clock.now
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps

@@ -40,6 +40,13 @@ struct RunState {
     /// more than a block). Unicorn's own timeout would start a thread that wakes every 2 µs.
     var hostDeadlineNanoseconds: UInt64 = 0
     var blocksUntilHostCheck = 0
+    /// A copy of `clock.now` kept in step by the block hook and refreshed after every MMIO
+    /// access (the only other place the clock moves while the core runs): the per-block
+    /// comparisons read it instead of the clock's property and its access check.
+    var now = DeviceTime.zero
+    /// The core frequency may have changed (an MMIO write, e.g. to RCC, or the host between
+    /// calls): the block hook reads `clock.coreFrequencyHz` again.
+    var frequencyMayHaveChanged = true
     /// Backs `Machine.totalInstructions` (here, the block hook's add needs no access check).
     var totalInstructions: UInt64 = 0
     static let hostCheckInterval = 4096
@@ -163,12 +170,12 @@ extension Machine {
         run.retired &+= count
         run.totalInstructions &+= count
         advanceClock(cycles: count)
-        if clock.now > run.deadline {
+        if run.now > run.deadline {
             requestStop(.deviceTime)
             return
         }
         let sysTick = systemControl.sysTick
-        if clock.now >= sysTick.nextInterruptTime { sysTick.catchUp() }
+        if run.now >= sysTick.nextInterruptTime { sysTick.catchUp() }
         if sysTick.pending || systemControl.scb.pendSVPending || systemControl.scb.nmiPending || systemControl.nvic.anyPending {
             checkPendingException(at: address)
         }
@@ -176,19 +183,25 @@ extension Machine {
 
     @inline(__always)
     private func advanceClock(cycles: UInt64) {
-        let hz = clock.coreFrequencyHz
-        if hz != run.cachedHz {
-            if run.cachedHz != 0 {
-                systemControl.sysTick.coreClockChanged()
-                dwt.coreClockChanged()
+        if run.frequencyMayHaveChanged {
+            run.frequencyMayHaveChanged = false
+            let hz = clock.coreFrequencyHz
+            if hz != run.cachedHz {
+                if run.cachedHz != 0 {
+                    systemControl.sysTick.coreClockChanged()
+                    dwt.coreClockChanged()
+                }
+                run.cachedHz = hz
+                run.picosecondsPerCycle = hz > 0 && 1_000_000_000_000 % hz == 0 ? 1_000_000_000_000 / hz : 0
             }
-            run.cachedHz = hz
-            run.picosecondsPerCycle = hz > 0 && 1_000_000_000_000 % hz == 0 ? 1_000_000_000_000 / hz : 0
         }
         if run.picosecondsPerCycle != 0 {
-            clock.advance(by: DeviceTime(picoseconds: cycles &* run.picosecondsPerCycle))
-        } else if hz > 0 {
+            let span = DeviceTime(picoseconds: cycles &* run.picosecondsPerCycle)
+            clock.advance(by: span)
+            run.now = run.now + span
+        } else if run.cachedHz > 0 {
             clock.advance(cycles: cycles)
+            run.now = clock.now
         }
     }
 
@@ -230,6 +243,7 @@ extension Machine {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         let value = mapping.peripheral.read(offset: offset, width: width, error: &error)
+        run.now = clock.now
         if let error { busFault(mapping, offset: offset, why: error) }
         return value
     }
@@ -243,6 +257,8 @@ extension Machine {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         mapping.peripheral.write(offset: offset, width: width, value: value, error: &error)
+        run.now = clock.now
+        run.frequencyMayHaveChanged = true
         if let error { busFault(mapping, offset: offset, why: error) }
         if mapping.isSystemControl, systemControl.scb.resetRequested {
             systemControl.scb.resetRequested = false
