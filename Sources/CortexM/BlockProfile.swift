@@ -19,7 +19,28 @@ struct BlockProfile {
     @inline(__always)
     static func key(_ address: UInt32, _ size: UInt32) -> UInt64 { UInt64(address) << 32 | UInt64(size) }
 
+    /// A direct-mapped cache in front of `index`: the block hook looks a block up on every
+    /// block, and hashing the key was a tenth of a session's host time.
+    private static let cacheSize = 4096
+    private var cacheKeys = [UInt64](repeating: .max, count: BlockProfile.cacheSize)
+    private var cacheSlots = [Int](repeating: 0, count: BlockProfile.cacheSize)
+
+    @inline(__always)
+    private static func cacheLine(_ address: UInt32) -> Int { Int((address >> 1) & UInt32(cacheSize - 1)) }
+
     func slot(address: UInt32, size: UInt32) -> Int? { index[Self.key(address, size)] }
+
+    /// `slot(address:size:)` through the cache.
+    @inline(__always)
+    mutating func cachedSlot(address: UInt32, size: UInt32) -> Int? {
+        let key = Self.key(address, size)
+        let line = Self.cacheLine(address)
+        if cacheKeys[line] == key { return cacheSlots[line] }
+        guard let slot = index[key] else { return nil }
+        cacheKeys[line] = key
+        cacheSlots[line] = slot
+        return slot
+    }
 
     mutating func insert(_ record: BlockRecord) -> Int {
         records.append(record)
@@ -43,6 +64,7 @@ struct BlockProfile {
     mutating func removeAll() {
         records.removeAll()
         index.removeAll()
+        for i in cacheKeys.indices { cacheKeys[i] = .max }
         codeLow = .max
         codeHigh = 0
     }
@@ -51,6 +73,12 @@ struct BlockProfile {
         guard codeLow < codeHigh, count > 0 else { return false }
         let end = UInt64(address) + UInt64(count)
         return UInt64(codeLow) < end && UInt64(address) < UInt64(codeHigh)
+    }
+
+    /// Whether any translated block holds a byte of `range`.
+    func translatedBlockOverlaps(_ range: Range<UInt32>) -> Bool {
+        guard touchesCode(range.lowerBound, count: range.count) else { return false }
+        return records.contains { UInt64($0.address) < UInt64(range.upperBound) && range.lowerBound < $0.address &+ max($0.size, 2) }
     }
 
     /// The `limit` most executed blocks, most first.

@@ -45,7 +45,7 @@ public final class Machine {
     /// Registers when the last call stopped.
     public internal(set) var lastRegisters: RegisterSnapshot?
     /// Instructions retired since the machine was built (block-entry accounting).
-    public internal(set) var totalInstructions: UInt64 = 0
+    public var totalInstructions: UInt64 { run.totalInstructions }
 
     let engine: OpaquePointer
     let log: EventLog
@@ -168,9 +168,28 @@ public final class Machine {
     public func writeMemory(_ bytes: [UInt8], at address: UInt32) throws(MachineError) {
         guard !bytes.isEmpty else { return }
         try checkRAM(address, count: bytes.count)
+        // The programmer downloads the same loader before every operation: only the bytes
+        // that change (its .bss, .data) can invalidate translations, and a flush costs
+        // Unicorn 2.0.1 a memset of its whole 1 GiB code buffer (seconds, and that much
+        // resident memory), so flush only when a changed byte lies in a translated block.
+        var changed: Range<UInt32>?
+        if profile.touchesCode(address, count: bytes.count) {
+            changed = try changedRange(writing: bytes, at: address)
+            guard changed != nil else { return }
+        }
         let err = bytes.withUnsafeBytes { uc_mem_write(engine, UInt64(address), $0.baseAddress, $0.count) }
         guard err == UC_ERR_OK else { throw Self.failure("uc_mem_write", err) }
-        invalidateCodeIfRewritten(address, count: bytes.count)
+        if let changed, profile.translatedBlockOverlaps(changed) {
+            invalidateCode(address, count: bytes.count)
+        }
+    }
+
+    /// The span from the first to the last byte that `bytes` would change, nil if none.
+    private func changedRange(writing bytes: [UInt8], at address: UInt32) throws(MachineError) -> Range<UInt32>? {
+        let old = try readMemory(at: address, count: bytes.count)
+        guard let first = bytes.indices.first(where: { bytes[$0] != old[$0] }),
+              let last = bytes.indices.last(where: { bytes[$0] != old[$0] }) else { return nil }
+        return (address &+ UInt32(first))..<(address &+ UInt32(last) &+ 1)
     }
 
     public func readMemory(at address: UInt32, count: Int) throws(MachineError) -> [UInt8] {
@@ -220,6 +239,10 @@ public final class Machine {
     /// cache, and the machine's block shapes, when a host write lands on code that ran.
     private func invalidateCodeIfRewritten(_ address: UInt32, count: Int) {
         guard profile.touchesCode(address, count: count) else { return }
+        invalidateCode(address, count: count)
+    }
+
+    private func invalidateCode(_ address: UInt32, count: Int) {
         _ = loaderlab_uc_flush_tb(engine)
         profile.removeAll()
         run.lastSlot = -1

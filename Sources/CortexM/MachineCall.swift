@@ -39,13 +39,18 @@ extension Machine {
 
         let hostLimit = Duration.microseconds(Int64(max(0, min(budget.hostTimeLimitSeconds, 86_400)) * 1_000_000))
         let started = ContinuousClock.now
+        run.hostDeadlineNanoseconds = hostNanoseconds() &+ UInt64(hostLimit.components.seconds) &* 1_000_000_000
+            &+ UInt64(hostLimit.components.attoseconds / 1_000_000_000)
+        run.blocksUntilHostCheck = 1
         var start = entry | 1
         var err: uc_err
         var sleptForever = false
+        run.frequencyMayHaveChanged = true
         while true {
-            let remaining = hostLimit - (ContinuousClock.now - started)
-            let micros = max(1, remaining.components.seconds * 1_000_000 + remaining.components.attoseconds / 1_000_000_000_000)
-            err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), UInt64(micros), 0)
+            // The clock moved outside the core (the host, a WFI sleep): the hook's copy follows.
+            run.now = clock.now
+            // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
+            err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
             // until an interrupt. WFE is treated as a NOP (its event register is usually set).
             // Unicorn 2.0.1 returns UC_ERR_OK after WFI and UC_ERR_INSN_INVALID after WFE, with
@@ -128,6 +133,8 @@ extension Machine {
             return .resetRequested(pc: pc)
         case .returned?:
             return .returned(r0: registers.r[0], r1: registers.r[1])
+        case .hostTime?:
+            return .hostTimeExceeded(seconds: budget.hostTimeLimitSeconds, hottest: hottest())
         case nil:
             break
         }

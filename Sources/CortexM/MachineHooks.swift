@@ -9,6 +9,7 @@ enum StopReason {
     case exception(number: Int)
     case reset(pc: UInt32)
     case returned
+    case hostTime
 }
 
 /// The hooks' working state for one call.
@@ -35,6 +36,20 @@ struct RunState {
     /// Core-clock picoseconds per cycle when it is a whole number (the fast path).
     var cachedHz: UInt64 = 0
     var picosecondsPerCycle: UInt64 = 0
+    /// The host guard, checked every `hostCheckInterval` blocks (reading the host clock costs
+    /// more than a block). Unicorn's own timeout would start a thread that wakes every 2 µs.
+    var hostDeadlineNanoseconds: UInt64 = 0
+    var blocksUntilHostCheck = 0
+    /// A copy of `clock.now` kept in step by the block hook and refreshed after every MMIO
+    /// access (the only other place the clock moves while the core runs): the per-block
+    /// comparisons read it instead of the clock's property and its access check.
+    var now = DeviceTime.zero
+    /// The core frequency may have changed (an MMIO write, e.g. to RCC, or the host between
+    /// calls): the block hook reads `clock.coreFrequencyHz` again.
+    var frequencyMayHaveChanged = true
+    /// Backs `Machine.totalInstructions` (here, the block hook's add needs no access check).
+    var totalInstructions: UInt64 = 0
+    static let hostCheckInterval = 4096
 }
 
 // MARK: C-convention trampolines: context is the Machine (or the MMIOMapping), unretained.
@@ -123,22 +138,29 @@ extension Machine {
 
     @inline(__always)
     func blockWillExecute(_ address: UInt32, size: UInt32) {
+        run.blocksUntilHostCheck &-= 1
+        if run.blocksUntilHostCheck <= 0 {
+            run.blocksUntilHostCheck = RunState.hostCheckInterval
+            if hostNanoseconds() >= run.hostDeadlineNanoseconds {
+                requestStop(.hostTime)
+                return
+            }
+        }
         let slot: Int
         if address == run.lastAddress, size == run.lastSize, run.lastSlot >= 0 {
             slot = run.lastSlot
         } else {
-            slot = profile.slot(address: address, size: size) ?? learnBlock(address, size: size)
+            slot = profile.cachedSlot(address: address, size: size) ?? learnBlock(address, size: size)
             run.lastAddress = address
             run.lastSize = size
             run.lastSlot = slot
         }
         profile.countExecution(slot)
-        let record = profile.records[slot]
-        let count = UInt64(record.instructions)
-        hot.pointee.fpWatch = !record.fpOffsets.isEmpty
+        let count = UInt64(profile.records[slot].instructions)
+        hot.pointee.fpWatch = !profile.records[slot].fpOffsets.isEmpty
         if hot.pointee.fpWatch {
             run.fpBlockStart = address
-            run.fpOffsets = record.fpOffsets
+            run.fpOffsets = profile.records[slot].fpOffsets
         }
         if run.retired &+ count > run.maxInstructions {
             profile.uncountExecution(slot)
@@ -146,14 +168,14 @@ extension Machine {
             return
         }
         run.retired &+= count
-        totalInstructions &+= count
+        run.totalInstructions &+= count
         advanceClock(cycles: count)
-        if clock.now > run.deadline {
+        if run.now > run.deadline {
             requestStop(.deviceTime)
             return
         }
         let sysTick = systemControl.sysTick
-        if clock.now >= sysTick.nextInterruptTime { sysTick.catchUp() }
+        if run.now >= sysTick.nextInterruptTime { sysTick.catchUp() }
         if sysTick.pending || systemControl.scb.pendSVPending || systemControl.scb.nmiPending || systemControl.nvic.anyPending {
             checkPendingException(at: address)
         }
@@ -161,19 +183,25 @@ extension Machine {
 
     @inline(__always)
     private func advanceClock(cycles: UInt64) {
-        let hz = clock.coreFrequencyHz
-        if hz != run.cachedHz {
-            if run.cachedHz != 0 {
-                systemControl.sysTick.coreClockChanged()
-                dwt.coreClockChanged()
+        if run.frequencyMayHaveChanged {
+            run.frequencyMayHaveChanged = false
+            let hz = clock.coreFrequencyHz
+            if hz != run.cachedHz {
+                if run.cachedHz != 0 {
+                    systemControl.sysTick.coreClockChanged()
+                    dwt.coreClockChanged()
+                }
+                run.cachedHz = hz
+                run.picosecondsPerCycle = hz > 0 && 1_000_000_000_000 % hz == 0 ? 1_000_000_000_000 / hz : 0
             }
-            run.cachedHz = hz
-            run.picosecondsPerCycle = hz > 0 && 1_000_000_000_000 % hz == 0 ? 1_000_000_000_000 / hz : 0
         }
         if run.picosecondsPerCycle != 0 {
-            clock.advance(by: DeviceTime(picoseconds: cycles &* run.picosecondsPerCycle))
-        } else if hz > 0 {
+            let span = DeviceTime(picoseconds: cycles &* run.picosecondsPerCycle)
+            clock.advance(by: span)
+            run.now = run.now + span
+        } else if run.cachedHz > 0 {
             clock.advance(cycles: cycles)
+            run.now = clock.now
         }
     }
 
@@ -215,6 +243,7 @@ extension Machine {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         let value = mapping.peripheral.read(offset: offset, width: width, error: &error)
+        run.now = clock.now
         if let error { busFault(mapping, offset: offset, why: error) }
         return value
     }
@@ -228,6 +257,8 @@ extension Machine {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         mapping.peripheral.write(offset: offset, width: width, value: value, error: &error)
+        run.now = clock.now
+        run.frequencyMayHaveChanged = true
         if let error { busFault(mapping, offset: offset, why: error) }
         if mapping.isSystemControl, systemControl.scb.resetRequested {
             systemControl.scb.resetRequested = false
@@ -302,3 +333,12 @@ extension Machine {
         ((try? readMemory(at: address & ~1, count: 1))?.first) ?? 0
     }
 }
+
+/// The host's monotonic clock in nanoseconds (a plain integer keeps `RunState` a fixed-layout
+/// value that the block hook reads without runtime metadata).
+func hostNanoseconds() -> UInt64 {
+    let d = ContinuousClock.now - hostEpoch
+    return UInt64(max(0, d.components.seconds)) &* 1_000_000_000 &+ UInt64(max(0, d.components.attoseconds / 1_000_000_000))
+}
+
+private let hostEpoch = ContinuousClock.now

@@ -62,7 +62,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     let gate: ClockGate
     let log: SoCEventLog
     let clock: VirtualClock
-    var regs: [UInt32: UInt32] = [:]
+    var regs = RegisterWords()
     var activity = Activity.idle
     var tef = false, tcf = false, smf = false, ftfPolled = false
     var lastStatus: UInt32 = 0
@@ -84,7 +84,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     }
 
     func reset() {
-        regs = [:]
+        regs = RegisterWords()
         activity = .idle
         tef = false; tcf = false; smf = false; ftfPolled = false
         lastStatus = 0
@@ -93,7 +93,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
 
     // MARK: fields
 
-    public func register(_ offset: UInt32) -> UInt32 { regs[offset] ?? 0 }
+    public func register(_ offset: UInt32) -> UInt32 { regs[offset] }
     public var cr: UInt32 { register(Offset.cr) }
     public var isEnabled: Bool { cr & 1 != 0 }
     public var fmode: UInt32 { (cr >> 28) & 3 }
@@ -307,32 +307,37 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
 
     private func writeData(value: UInt32, width: AccessWidth) {
         guard fmode == 0 else { return }
-        var bytes: [UInt8] = []
-        for i in 0..<width.rawValue { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(8 * i))) }
-        let cmd = command
         if case .indirectWrite = activity {
-            appendWrite(bytes)
+            appendWrite(value: value, width: width)
         } else if !isBusy {
             guard isEnabled else {
                 log.record(.transferNotStarted(instance: instance, register: "DR", reason: "CR.EN=0"))
                 return
             }
+            let cmd = command
             guard cmd.hasData else { return }
             if addressInvalid(cmd) { return }
             let address = register(Offset.ar)
             activity = .indirectWrite(address: address, expected: dataLength(address: address), bytes: [])
-            appendWrite(bytes)
+            appendWrite(value: value, width: width)
         }
     }
 
-    private func appendWrite(_ more: [UInt8]) {
+    /// Pushes the access's bytes (low byte first) into the pending write; the transaction
+    /// goes out when DLR + 1 bytes are there. Runs once per DR write: no allocation but
+    /// the page buffer's own.
+    private func appendWrite(value: UInt32, width: AccessWidth) {
         guard case .indirectWrite(let address, let expected, var bytes) = activity else { return }
-        bytes.append(contentsOf: more.prefix(expected - bytes.count))
+        // Drop the activity's reference first, so the append does not copy the page so far.
+        activity = .idle
+        if bytes.isEmpty { bytes.reserveCapacity(min(expected, 4096)) }
+        for i in 0..<min(width.rawValue, expected - bytes.count) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(8 * i)))
+        }
         guard bytes.count == expected else {
             activity = .indirectWrite(address: address, expected: expected, bytes: bytes)
             return
         }
-        activity = .idle
         let t = command.transaction(address: address, direction: .write(bytes))
         if let outcome = perform(t) {
             tcf = true

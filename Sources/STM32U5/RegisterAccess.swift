@@ -28,6 +28,21 @@ enum RegisterAccess {
     }
 }
 
+/// A block's register values by offset, zero until written: an array for the word-aligned
+/// offsets of a 1 KiB block (the hot path: OCTOSPI reads CR, CCR, DLR… on every access),
+/// a dictionary for anything else.
+struct RegisterWords {
+    private var words = [UInt32](repeating: 0, count: 256)
+    private var others: [UInt32: UInt32] = [:]
+
+    subscript(offset: UInt32) -> UInt32 {
+        get { offset < 0x400 && offset & 3 == 0 ? words[Int(offset >> 2)] : others[offset] ?? 0 }
+        set {
+            if offset < 0x400 && offset & 3 == 0 { words[Int(offset >> 2)] = newValue } else { others[offset] = newValue }
+        }
+    }
+}
+
 /// An RCC enable bit that gates a block's bus clock.
 public struct ClockGate {
     /// "RCC_AHB2ENR2.OCTOSPI1EN"

@@ -45,6 +45,10 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     case readWhileClockDisabled(peripheral: String, register: String, enable: String)
     /// One chip-select period the OCTOSPI drove; `delivered` is false when the signal path blocked it.
     case transaction(instance: Int, SPITransaction, delivered: Bool)
+    /// The `.transaction` just before this event went out `times` more times in a row,
+    /// identical (a status poll loop): recorded once, at the last repetition, so that a
+    /// full-chip program does not keep millions of equal events.
+    case transactionRepeated(instance: Int, times: UInt64)
     /// A register write that would have started a transfer while CR.EN = 0.
     case transferNotStarted(instance: Int, register: String, reason: String)
     case signalBlocked(instance: Int, signal: FlashSignal, pin: Pin, reason: SignalBlockReason)
@@ -79,6 +83,8 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
         case let .readWhileClockDisabled(p, r, e): "\(p) \(r) read while \(e)=0: reads as 0"
         case let .transaction(i, t, delivered):
             "OCTOSPI\(i) \(t)" + (delivered ? "" : " (blocked: the flash saw nothing)")
+        case let .transactionRepeated(i, n):
+            "OCTOSPI\(i) the same transaction \(n) more time\(n == 1 ? "" : "s") in a row"
         case let .transferNotStarted(i, r, why): "OCTOSPI\(i) \(r) write would start a transfer but \(why): nothing happens"
         case let .signalBlocked(i, s, pin, reason):
             switch reason {
@@ -130,16 +136,41 @@ extension String {
 
 /// The one event trace the SoC models share; the session drains it.
 public final class SoCEventLog {
+    /// Recorded so far; a run of identical transactions in progress is summed up (as a
+    /// `.transactionRepeated`) only by `drain()`.
     public private(set) var events: [Timestamped<SoCEvent>] = []
     let clock: VirtualClock
 
     public init(clock: VirtualClock) { self.clock = clock }
 
+    /// Repetitions of the last recorded `.transaction` not yet written as a
+    /// `.transactionRepeated` (with the time and PC of the latest one).
+    private var pendingRepeats: UInt64 = 0
+    private var pendingRepeatTime = DeviceTime.zero
+    private var pendingRepeatPC: UInt32 = 0
+
     func record(_ event: SoCEvent) {
+        if case .transaction(let instance, let t, let delivered) = event, let last = events.last,
+           case .transaction(instance, let previous, delivered) = last.event, previous == t {
+            pendingRepeats += 1
+            pendingRepeatTime = clock.now
+            pendingRepeatPC = clock.currentPC
+            return
+        }
+        flushRepeats()
         events.append(Timestamped(time: clock.now, pc: clock.currentPC, event: event))
     }
 
+    private func flushRepeats() {
+        guard pendingRepeats > 0, let last = events.last, case .transaction(let instance, _, _) = last.event else { return }
+        // A single repeat stays as it was: a summary pays off from two on.
+        let event: SoCEvent = pendingRepeats == 1 ? last.event : .transactionRepeated(instance: instance, times: pendingRepeats)
+        events.append(Timestamped(time: pendingRepeatTime, pc: pendingRepeatPC, event: event))
+        pendingRepeats = 0
+    }
+
     public func drain() -> [Timestamped<SoCEvent>] {
+        flushRepeats()
         defer { events.removeAll() }
         return events
     }
