@@ -5,6 +5,10 @@ import PackageDescription
 // an IS25LP512M, and hosts a .stldr the way STM32CubeProgrammer does. The loader itself
 // lives in Firmware/ (its own package, Embedded Swift): the two share no code on purpose.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// The emulator's hot path (MMIO callbacks, per-block hooks, the shared clock) pays for a
+/// runtime exclusivity check on every class property access; measured 15 % of a session
+/// (docs/benchmarks.md). Release builds only: debug builds and tests keep the checks.
+let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "LoaderLab",
@@ -22,14 +26,14 @@ let package = Package(
             pkgConfig: "unicorn",
             providers: [.apt(["libunicorn-dev"]), .brew(["unicorn"])]
         ),
-        .target(name: "VirtualTime", swiftSettings: strict),
+        .target(name: "VirtualTime", swiftSettings: hotPath),
         .target(name: "ELF", swiftSettings: strict),
         .target(name: "FirmwareImage", dependencies: ["ELF"], swiftSettings: strict),
         .target(name: "LoaderFile", dependencies: ["ELF", "Board"], swiftSettings: strict),
-        .target(name: "CortexM", dependencies: ["CUnicorn", "VirtualTime"], swiftSettings: strict),
-        .target(name: "NORFlash", dependencies: ["VirtualTime"], swiftSettings: strict),
+        .target(name: "CortexM", dependencies: ["CUnicorn", "VirtualTime"], swiftSettings: hotPath),
+        .target(name: "NORFlash", dependencies: ["VirtualTime"], swiftSettings: hotPath),
         .target(name: "Board", swiftSettings: strict),
-        .target(name: "STM32U5", dependencies: ["CortexM", "NORFlash", "Board", "VirtualTime"], swiftSettings: strict),
+        .target(name: "STM32U5", dependencies: ["CortexM", "NORFlash", "Board", "VirtualTime"], swiftSettings: hotPath),
         .target(
             name: "Programmer",
             dependencies: ["ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime"],

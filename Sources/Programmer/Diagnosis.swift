@@ -11,6 +11,29 @@ struct DiagnosisContext {
     let session: ProgrammerSession
     let run: SessionRun
     let zeroedRAMRun: SessionRun?
+    /// The trace split by model once, not once per rule (a full chip has millions of entries).
+    private let socTrace: [(entry: TraceEntry, event: SoCEvent)]
+    private let flashTrace: [(entry: TraceEntry, event: FlashEvent)]
+    private let machineTrace: [(entry: TraceEntry, event: MachineEvent)]
+
+    init(session: ProgrammerSession, run: SessionRun, zeroedRAMRun: SessionRun?) {
+        self.session = session
+        self.run = run
+        self.zeroedRAMRun = zeroedRAMRun
+        var soc: [(entry: TraceEntry, event: SoCEvent)] = []
+        var flash: [(entry: TraceEntry, event: FlashEvent)] = []
+        var machine: [(entry: TraceEntry, event: MachineEvent)] = []
+        for entry in run.trace {
+            switch entry.event {
+            case .soc(let e): soc.append((entry, e))
+            case .flash(let e): flash.append((entry, e))
+            case .machine(let e): machine.append((entry, e))
+            }
+        }
+        socTrace = soc
+        flashTrace = flash
+        machineTrace = machine
+    }
 
     var failed: Bool { !run.succeeded }
     var calls: [SessionRun.CallRecord] { run.calls }
@@ -28,17 +51,9 @@ struct DiagnosisContext {
     /// (the same event in a session that programmed and verified did no harm).
     var mistakeSeverity: Severity { failed ? .error : .note }
 
-    func socEvents() -> [(entry: TraceEntry, event: SoCEvent)] {
-        trace.compactMap { if case .soc(let e) = $0.event { return ($0, e) }; return nil }
-    }
-
-    func flashEvents() -> [(entry: TraceEntry, event: FlashEvent)] {
-        trace.compactMap { if case .flash(let e) = $0.event { return ($0, e) }; return nil }
-    }
-
-    func machineEvents() -> [(entry: TraceEntry, event: MachineEvent)] {
-        trace.compactMap { if case .machine(let e) = $0.event { return ($0, e) }; return nil }
-    }
+    func socEvents() -> [(entry: TraceEntry, event: SoCEvent)] { socTrace }
+    func flashEvents() -> [(entry: TraceEntry, event: FlashEvent)] { flashTrace }
+    func machineEvents() -> [(entry: TraceEntry, event: MachineEvent)] { machineTrace }
 
     /// Flash ranges that changed during the session but that nobody asked to change.
     func unrequestedChanges() -> [Range<UInt32>] {
