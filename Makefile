@@ -4,7 +4,7 @@ SHELL := /bin/bash
 LOADER := build/IS25LP512M_STM32U5G7.stldr
 SAMPLE := build/sample-reported.hex
 
-.PHONY: deps loader fixtures demo test clean
+.PHONY: deps loader fixtures demo test full-chip clean
 
 deps:
 	@if ! pkg-config --exists unicorn 2>/dev/null; then \
@@ -24,7 +24,13 @@ demo: deps loader
 	.build/release/loaderlab sample-image --output $(SAMPLE)
 	.build/release/loaderlab program $(SAMPLE) --loader $(LOADER)
 
-test: deps loader fixtures
+# Our loader programs and verifies a whole 64 MiB chip (MassErase + 1,000 Writes) in a
+# release build: over a minute of emulation, too slow for a debug-built unit test.
+full-chip: deps loader
+	swift build -c release --product loaderlab
+	.build/release/loaderlab bench --scenario full-chip
+
+test: deps loader fixtures full-chip
 	swift build --build-tests
 	swift test --skip-build
 
