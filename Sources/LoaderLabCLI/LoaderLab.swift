@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct LoaderLab: ParsableCommand {
@@ -7,4 +8,20 @@ struct LoaderLab: ParsableCommand {
         abstract: "Run STM32CubeProgrammer external loaders (.stldr) on a simulated STM32U5 + IS25LP512M and say why they fail.",
         subcommands: [ProgramCommand.self, InspectCommand.self, MakeLoaderCommand.self, SampleImageCommand.self, BenchCommand.self]
     )
+
+    /// As ArgumentParser's, except that a usage error (a missing or malformed option) exits
+    /// with 2, the status every command uses for bad input, rather than EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -5,6 +5,7 @@ import Foundation
 import LoaderFile
 import NORFlash
 import Programmer
+import VirtualTime
 
 /// `loaderlab program`: a STM32CubeProgrammer download in simulation, with the root cause
 /// of a failure named.
@@ -45,6 +46,18 @@ struct ProgramCommand: ParsableCommand {
     @Flag(name: .customLong("full-chip-erase"), help: "Erase with MassErase instead of the sectors the image touches.")
     var fullChipErase = false
 
+    @Option(name: .customLong("init-timeout"), help: "Device-time limit of each Init call, in seconds.")
+    var initTimeout: Double = 30
+
+    @Option(name: .customLong("write-timeout"), help: "Device-time limit of each Write call, in seconds.")
+    var writeTimeout: Double = 60
+
+    @Option(name: .customLong("erase-timeout"), help: "Device-time limit of each SectorErase call, in seconds, plus 1.5 s per 64 KiB it covers.")
+    var eraseTimeout: Double = 30
+
+    @Option(name: .customLong("mass-erase-timeout"), help: "Device-time limit of MassErase, in seconds.")
+    var massEraseTimeout: Double = 600
+
     func validate() throws {
         guard VerifyMode(rawValue: verify) != nil else {
             throw ValidationError("--verify must be memory-mapped or loader, not '\(verify)'")
@@ -54,6 +67,10 @@ struct ProgramCommand: ParsableCommand {
         }
         guard (1...(16 << 20)).contains(chunkSize.value) else {
             throw ValidationError("--chunk-size must be 1 byte to 16 MiB")
+        }
+        for (name, value) in [("init", initTimeout), ("write", writeTimeout), ("erase", eraseTimeout), ("mass-erase", massEraseTimeout)]
+        where !(value > 0 && value <= 86_400) {
+            throw ValidationError("--\(name)-timeout must be more than 0 and at most 86400 seconds")
         }
     }
 
@@ -83,6 +100,10 @@ struct ProgramCommand: ParsableCommand {
         options.verify = VerifyMode(rawValue: verify) ?? .memoryMapped
         options.chunkSize = chunkSize.value
         options.fullChipErase = fullChipErase
+        options.timeouts.initialize = .seconds(initTimeout)
+        options.timeouts.write = .seconds(writeTimeout)
+        options.timeouts.sectorErase = .seconds(eraseTimeout)
+        options.timeouts.massErase = .seconds(massEraseTimeout)
         switch initialFlash {
         case "erased": options.initialFlash = .erased
         case "previous": options.initialFlash = .previousFirmware(seed: 0x1_5EED)

@@ -135,6 +135,20 @@ struct ProgramCommandTests {
         #expect(missing.stderr.contains("/nonexistent/dump.bin"))
     }
 
+    @Test("A per-call device-time limit ends a stuck loader early, and a nonsense limit is refused")
+    func timeouts() throws {
+        try Self.ensure("build/broken/loops-forever.stldr", "Tests/Fixtures/BrokenLoaders/build.sh")
+        let image = try Self.sampleImage()
+        let r = try Self.loaderlab(["program", image, "--loader", "build/broken/loops-forever.stldr", "--init-timeout", "0.5", "--json"])
+        #expect(r.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let first = (object?["calls"] as? [[String: Any]])?.first
+        #expect(first?["outcome"] as? String == "timeout")
+        #expect(abs((first?["deviceSeconds"] as? Double ?? 0) - 0.5) < 0.01)
+        let bad = try Self.loaderlab(["program", image, "--loader", "build/broken/loops-forever.stldr", "--init-timeout", "-1"])
+        #expect(bad.status != 0 && bad.stderr.contains("init-timeout"))
+    }
+
     @Test("A raw binary needs --load-address; outside every memory it is refused with exit 2")
     func rawBinary() throws {
         try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
