@@ -107,7 +107,6 @@ final class SessionRun {
     var ranLoader = false
     var verifyMismatch: VerifyMismatch?
     var mappedReadFailure: String?
-    var setupError: String?
     /// The loader's read-only bytes as downloaded, to spot a stack that grew into them.
     var imageRange: Range<UInt32> = 0..<0
     var stackTop: UInt32 = 0
@@ -180,7 +179,6 @@ final class SessionRun {
         do {
             board = try SimulatedBoard(board: options.board, flash: flash)
         } catch {
-            setupError = "\(error)"
             failure = .init(call: "setup", pc: nil, symbol: nil, description: "\(error)")
             return
         }
