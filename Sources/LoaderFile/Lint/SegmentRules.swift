@@ -53,7 +53,7 @@ enum SegmentRules {
             if segment.memorySize > segment.fileSize {
                 findings.append(Finding(
                     code: "bss-not-loaded", severity: .note,
-                    message: "segment \(segment.index) has \(hex(segment.memorySize - segment.fileSize)) bytes of .bss beyond its file bytes; the host does not zero them, so Init must",
+                    message: "segment \(segment.index) has \(hex(segment.memorySize - segment.fileSize)) bytes of .bss beyond its file bytes; the programmer does not zero them (nor download them), so Init must clear them before use",
                     address: segment.virtualAddress &+ segment.fileSize
                 ))
             }
