@@ -59,8 +59,12 @@ public struct InspectReport: Equatable, Sendable, Encodable {
     public var entryPoints: [EntryPointReport]
     public var segments: [SegmentReport]
     public var findings: [FindingReport]
+    /// LoaderLab's own `BoardConfig` block (what `make-loader` patches), described in one
+    /// line; nil for loaders that have none (anyone else's).
+    public var boardConfig: String?
 
     public init(loader: LoaderFile, findings: [Finding]) {
+        boardConfig = Self.describeBoardConfig(in: loader)
         file = loader.name
         entry = loader.elf.entry
         elfFlags = loader.elf.flags
@@ -91,7 +95,21 @@ public struct InspectReport: Equatable, Sendable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case file, entry, elfFlags, storageInfo, entryPoints, segments, findings
+        case file, entry, elfFlags, storageInfo, entryPoints, segments, findings, boardConfig
+    }
+
+    static func describeBoardConfig(in loader: LoaderFile) -> String? {
+        guard let symbol = loader.elf.symbol(named: "BoardConfig"), symbol.isDefined,
+              let offset = loader.elf.fileOffset(of: symbol), offset >= 0,
+              offset + BoardConfigBlock.size <= loader.elf.bytes.count else { return nil }
+        let bytes = Array(loader.elf.bytes[offset..<(offset + BoardConfigBlock.size)])
+        do {
+            let block = try BoardConfigBlock(decoding: bytes, file: loader.name, fileOffset: offset)
+            let pins = zip(BoardConfigBlock.signalNames, block.pins).map { "\($0) \($1)" }.joined(separator: ", ")
+            return "v\(block.version): OCTOSPI\(block.instance) on OCTOSPIM port \(block.port), SYSCLK \(block.sysclkHz / 1_000_000) MHz, OCTOSPI clock / \(block.octospiDivider); \(pins)"
+        } catch {
+            return "unusable: \(error)"
+        }
     }
 
     /// Written by hand so that a loader without StorageInfo gives `"storageInfo": null`
@@ -105,6 +123,7 @@ public struct InspectReport: Equatable, Sendable, Encodable {
         try container.encode(entryPoints, forKey: .entryPoints)
         try container.encode(segments, forKey: .segments)
         try container.encode(findings, forKey: .findings)
+        try container.encode(boardConfig, forKey: .boardConfig)
     }
 
     public var hasErrors: Bool { findings.contains { $0.severity == Finding.Severity.error.rawValue } }
@@ -146,6 +165,10 @@ public struct InspectReport: Equatable, Sendable, Encodable {
             lines.append(field("Sector total", "\(hex(info.sectorTotal)) (\(Self.sizeText(info.sectorTotal))) \(agreement)"))
         } else {
             lines.append("StorageInfo: not found")
+        }
+        if let boardConfig {
+            lines.append("")
+            lines.append("BoardConfig " + boardConfig)
         }
         lines.append("")
         lines.append("Entry points")

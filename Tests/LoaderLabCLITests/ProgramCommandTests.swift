@@ -176,9 +176,23 @@ struct InspectOurLoaderTests {
             #expect(r.stdout.contains("\n  \(name) ") || r.stdout.contains("\n  \(name)  "), "entry point \(name)")
         }
         #expect(r.stdout.contains("No findings."))
+        #expect(r.stdout.contains("BoardConfig v1: OCTOSPI1 on OCTOSPIM port 1, SYSCLK 160 MHz, OCTOSPI clock / 2; NCS PA2 AF10 pull-up, CLK PB10 AF10, IO0 PE12 AF10, IO1 PB0 AF10"))
         let json = try ProgramCommandTests.loaderlab(["inspect", loader, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["findings"] as? [Any])?.isEmpty == true)
         #expect((object?["entryPoints"] as? [Any])?.count == 7)
+        #expect((object?["boardConfig"] as? String)?.hasPrefix("v1: OCTOSPI1") == true)
+    }
+
+    @Test("inspect shows the wiring make-loader patched in")
+    func patchedWiring() throws {
+        _ = try Repository.ourLoaderPath()
+        let output = ProgramCommandTests.temporary("porte.stldr")
+        let made = try ProgramCommandTests.loaderlab(["make-loader", "--board", "Boards/stm32u5g7-is25lp512m-porte.json", "--output", output])
+        #expect(made.status == 0, "\(made.stderr)")
+        let r = try ProgramCommandTests.loaderlab(["inspect", output])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("SYSCLK 120 MHz"))
+        #expect(r.stdout.contains("NCS PE11 AF10 pull-up, CLK PE10 AF10"))
     }
 }
