@@ -46,6 +46,12 @@ struct ProgramCommand: ParsableCommand {
     @Flag(name: .customLong("full-chip-erase"), help: "Erase with MassErase instead of the sectors the image touches.")
     var fullChipErase = false
 
+    @Option(name: .customLong("flash-timing"), help: "Flash busy times: typical or maximum (datasheet).")
+    var flashTiming: String = "typical"
+
+    @Option(name: .customLong("leftover"), help: "A mode an earlier run left the flash in: qpi or 4-byte (repeatable).")
+    var leftovers: [String] = []
+
     @Option(name: .customLong("init-timeout"), help: "Device-time limit of each Init call, in seconds.")
     var initTimeout: Double = 30
 
@@ -67,6 +73,12 @@ struct ProgramCommand: ParsableCommand {
         }
         guard (1...(16 << 20)).contains(chunkSize.value) else {
             throw ValidationError("--chunk-size must be 1 byte to 16 MiB")
+        }
+        guard ["typical", "maximum"].contains(flashTiming) else {
+            throw ValidationError("--flash-timing must be typical or maximum, not '\(flashTiming)'")
+        }
+        for leftover in leftovers where !["qpi", "4-byte"].contains(leftover) {
+            throw ValidationError("--leftover must be qpi or 4-byte, not '\(leftover)'")
         }
         for (name, value) in [("init", initTimeout), ("write", writeTimeout), ("erase", eraseTimeout), ("mass-erase", massEraseTimeout)]
         where !(value > 0 && value <= 86_400) {
@@ -100,6 +112,8 @@ struct ProgramCommand: ParsableCommand {
         options.verify = VerifyMode(rawValue: verify) ?? .memoryMapped
         options.chunkSize = chunkSize.value
         options.fullChipErase = fullChipErase
+        options.flashTiming = flashTiming == "maximum" ? .maximum : .typical
+        for leftover in leftovers { options.leftoverFlashModes.insert(leftover == "qpi" ? .qpi : .fourByteAddressing) }
         options.timeouts.initialize = .seconds(initTimeout)
         options.timeouts.write = .seconds(writeTimeout)
         options.timeouts.sectorErase = .seconds(eraseTimeout)

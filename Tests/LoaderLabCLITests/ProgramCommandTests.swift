@@ -149,6 +149,25 @@ struct ProgramCommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("init-timeout"))
     }
 
+    @Test("--flash-timing maximum takes longer on the board; --leftover qpi/4-byte still programs with our loader")
+    func flashTimingAndLeftovers() throws {
+        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        let bin = Self.temporary("app.bin")
+        try Data((0..<0x3000).map { UInt8(truncatingIfNeeded: $0 &* 29) }).write(to: URL(fileURLWithPath: bin))
+        func deviceSeconds(_ extra: [String]) throws -> Double {
+            let r = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--load-address", "0x90000000", "--json"] + extra)
+            #expect(r.status == 0, "\(extra): \(r.stdout)\(r.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return (object?["timing"] as? [String: Any])?["deviceSeconds"] as? Double ?? 0
+        }
+        let typical = try deviceSeconds([])
+        let maximum = try deviceSeconds(["--flash-timing", "maximum"])
+        #expect(maximum > typical * 2, "maximum busy times (tSE 300 ms vs 70 ms) dominate: \(typical) s vs \(maximum) s")
+        _ = try deviceSeconds(["--leftover", "qpi", "--leftover", "4-byte"])
+        let bad = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--leftover", "opi"])
+        #expect(bad.status == 2 && bad.stderr.contains("--leftover"))
+    }
+
     @Test("A raw binary needs --load-address; outside every memory it is refused with exit 2")
     func rawBinary() throws {
         try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
