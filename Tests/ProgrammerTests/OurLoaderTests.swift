@@ -73,6 +73,22 @@ struct OurLoaderTests {
         #expect(report.calls.contains { $0.function == "Verify" && $0.result.map { $0 & 0xFFFF_FFFF == 0 } == true })
     }
 
+    @Test("Declared as SPI_FLASH (7), the programmer reads back through the loader's Read instead of the window")
+    func spiFlashReadsThroughRead() throws {
+        let ours = try Fixtures.ourLoader()
+        guard var info = ours.storageInfo, let offset = ours.storageInfoFileOffset else {
+            Issue.record("our loader has no StorageInfo")
+            return
+        }
+        info.deviceType = 7
+        var bytes = ours.elf.bytes
+        bytes.replaceSubrange(offset..<(offset + 200), with: info.encoded())
+        let loader = try LoaderFile(bytes: bytes, name: ours.name)
+        let report = try run(Fixtures.image([(0x9000_0010, 0x1F00)], seed: 12), loader: loader)
+        expectClean(report)
+        #expect(report.calls.contains { $0.function == "Read" && $0.result == 1 })
+    }
+
     @Test("The flash left in QPI mode by an earlier run: Init's QPI reset brings it back", arguments: [FlashLeftovers.qpi, .fourByteAddressing, [.qpi, .fourByteAddressing]])
     func leftoverModes(_ leftovers: FlashLeftovers) throws {
         expectClean(try run(Fixtures.image([(0x9000_2000, 0x2100), (0x9100_0000, 0x100)], seed: 6)) { $0.leftoverFlashModes = leftovers },
