@@ -13,12 +13,15 @@ public enum SessionError: Error, CustomStringConvertible {
     case plan(PlanError, image: String)
     case board(String)
     case machine(MachineError)
+    case buffersDoNotFit(chunkSize: Int, ram: UInt32)
 
     public var description: String {
         switch self {
         case let .plan(e, image): "\(image): \(e)"
         case let .board(why): why
         case let .machine(e): "cannot build the simulated board: \(e)"
+        case let .buffersDoNotFit(chunk, ram):
+            String(format: "chunk size 0x%X does not fit: the programmer places two buffers of it after the loader's stack, in %d KiB of RAM", chunk, ram / 1024)
         }
     }
 }
@@ -49,6 +52,11 @@ public final class ProgrammerSession {
         self.imageName = imageName
         self.options = options
         lintFindings = loader.lint()
+        let imageEnd = loader.loadSegments.filter(\.isDownloaded).map { UInt64($0.virtualAddress) + UInt64($0.memorySize) }.max() ?? UInt64(SimulatedBoard.sramBase)
+        let ramEnd = UInt64(SimulatedBoard.sramBase) + UInt64(SimulatedBoard.sramSize)
+        if imageEnd + 0x400 + 0x40 + 2 * UInt64(options.chunkSize) > ramEnd {
+            throw .buffersDoNotFit(chunkSize: options.chunkSize, ram: SimulatedBoard.sramSize)
+        }
         let info = loader.storageInfo
         let layout = SectorLayout(
             base: info?.deviceStartAddress ?? 0x9000_0000,
@@ -210,7 +218,8 @@ final class SessionRun {
                 let blocks = UInt64((UInt64(run.end) - UInt64(run.start) + 1 + 0xFFFF) / 0x10000)
                 let limit = options.timeouts.sectorErase + DeviceTime(picoseconds: options.timeouts.sectorEraseIncrement.picoseconds &* blocks)
                 progress?(SessionProgress(operation: "erase", done: i, total: plan.eraseRuns.count))
-                guard invoke("erase", "SectorErase", label: "SectorErase", [run.start, run.end], limit: limit) else {
+                let label = plan.eraseRuns.count > 1 ? "SectorErase#\(i + 1)" : "SectorErase"
+                guard invoke("erase", "SectorErase", label: label, [run.start, run.end], limit: limit) else {
                     return fail(logLine: "Error: failed to erase memory")
                 }
             }
