@@ -77,7 +77,7 @@ struct MemoryMappedActiveRule: DiagnosisRule {
         }
         // A loader that waits for BUSY=0 before reconfiguring never writes while busy: it just
         // gives up. Memory-mapped mode then lasts the whole failed call, with no ABORT in it.
-        if evidence.isEmpty, let (index, call) = context.failedCall,
+        if evidence.isEmpty, let (index, call) = context.failedCall, case .returned = call.outcome,
            ["Write", "SectorErase", "MassErase"].contains(call.function),
            call.memoryMappedAtStart, call.memoryMappedAtEnd,
            !context.socEvents().contains(where: { if case .abort = $0.event { return $0.entry.call == index }; return false }) {
