@@ -1,5 +1,45 @@
 import CortexM
 
+/// CR, SR, IER and FCR as both caches lay them out (RM0456 §8.4, §9.4): CR.EN bit 0,
+/// CR.CACHEINV bit 1 is a command that completes at once (SR.BSYENDF bit 1 = 1, BUSYF = 0),
+/// FCR.CBSYENDF bit 1 clears BSYENDF; FCR reads as 0.
+struct CacheControlRegisters {
+    enum Offset { static let cr: UInt32 = 0x00, sr: UInt32 = 0x04, ier: UInt32 = 0x08, fcr: UInt32 = 0x0C }
+
+    let prefix: String
+    var regs: [UInt32: UInt32]
+
+    var isEnabled: Bool { (regs[Offset.cr] ?? 0) & 1 != 0 }
+
+    func name(at offset: UInt32) -> String {
+        [Offset.cr: "\(prefix)_CR", Offset.sr: "\(prefix)_SR", Offset.ier: "\(prefix)_IER", Offset.fcr: "\(prefix)_FCR"][offset]
+            ?? "\(prefix)+0x\(String(offset, radix: 16))"
+    }
+
+    func read(offset: UInt32, width: AccessWidth) -> UInt32 {
+        RegisterAccess.extract(offset & ~3 == Offset.fcr ? 0 : regs[offset & ~3] ?? 0, offset: offset, width: width)
+    }
+
+    /// Applies a write; true when it was a CACHEINV command (already completed: BSYENDF set).
+    mutating func write(offset: UInt32, width: AccessWidth, value: UInt32) -> Bool {
+        let reg = offset & ~3
+        let new = RegisterAccess.merge(old: regs[reg] ?? 0, offset: offset, width: width, value: value)
+        switch reg {
+        case Offset.cr:
+            regs[reg] = new & ~2
+            if new & 2 != 0 {
+                regs[Offset.sr] = (regs[Offset.sr] ?? 0) | 2
+                return true
+            }
+        case Offset.fcr:
+            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) & ~2 }
+        case Offset.sr: break
+        default: regs[reg] = new
+        }
+        return false
+    }
+}
+
 /// The instruction cache (RM0456 §8), at 0x4003_0400. Registers only: code fetches from
 /// the OCTOSPI windows (which need region remapping) are not modeled. CR resets with
 /// WAYSEL = 1; CACHEINV completes at once (SR.BSYENDF = 1, BUSYF = 0).
@@ -10,33 +50,18 @@ public final class ICACHE: Peripheral, GatedRegisterBlock {
 
     let gate = ClockGate.alwaysOn
     let log: SoCEventLog
-    var regs = ICACHE.resetValues
+    var control = CacheControlRegisters(prefix: "ICACHE", regs: ICACHE.resetValues)
 
     init(log: SoCEventLog) { self.log = log }
 
-    public var isEnabled: Bool { (regs[Offset.cr] ?? 0) & 1 != 0 }
+    public var isEnabled: Bool { control.isEnabled }
 
-    func registerName(at offset: UInt32) -> String {
-        [Offset.cr: "ICACHE_CR", Offset.sr: "ICACHE_SR", Offset.ier: "ICACHE_IER", Offset.fcr: "ICACHE_FCR"][offset]
-            ?? "ICACHE+0x\(String(offset, radix: 16))"
-    }
+    func registerName(at offset: UInt32) -> String { control.name(at: offset) }
 
-    func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 {
-        RegisterAccess.extract(offset & ~3 == Offset.fcr ? 0 : regs[offset & ~3] ?? 0, offset: offset, width: width)
-    }
+    func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 { control.read(offset: offset, width: width) }
 
     func writeRegister(offset: UInt32, width: AccessWidth, value: UInt32) {
-        let reg = offset & ~3
-        let new = RegisterAccess.merge(old: regs[reg] ?? 0, offset: offset, width: width, value: value)
-        switch reg {
-        case Offset.cr:
-            regs[reg] = new & ~2
-            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) | 2 }
-        case Offset.fcr:
-            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) & ~2 }
-        case Offset.sr: break
-        default: regs[reg] = new
-        }
+        _ = control.write(offset: offset, width: width, value: value)
     }
 }
 
@@ -55,7 +80,7 @@ public final class DCACHE: Peripheral, GatedRegisterBlock {
 
     let gate: ClockGate
     let log: SoCEventLog
-    var regs = DCACHE.resetValues
+    var control = CacheControlRegisters(prefix: "DCACHE1", regs: DCACHE.resetValues)
     /// Line base address → (bytes, generation of the flash contents when filled).
     var lines: [UInt32: (bytes: [UInt8], generation: Int)] = [:]
     var flashGeneration = 0
@@ -65,15 +90,12 @@ public final class DCACHE: Peripheral, GatedRegisterBlock {
         self.gate = gate
     }
 
-    public var isActive: Bool { gate.isOn() && (regs[Offset.cr] ?? 0) & 1 != 0 }
+    public var isActive: Bool { gate.isOn() && control.isEnabled }
     public var cachedLineCount: Int { lines.count }
 
     func flashMayHaveChanged() { flashGeneration += 1 }
 
-    func invalidate() {
-        lines.removeAll()
-        regs[Offset.sr] = (regs[Offset.sr] ?? 0) | 2
-    }
+    func invalidate() { lines.removeAll() }
 
     /// Reads `count` bytes at absolute `address` through the cache; `fill` fetches a line.
     func read(address: UInt32, count: Int, fill: (UInt32) -> [UInt8]?) -> [UInt8]? {
@@ -98,26 +120,11 @@ public final class DCACHE: Peripheral, GatedRegisterBlock {
         return out
     }
 
-    func registerName(at offset: UInt32) -> String {
-        [Offset.cr: "DCACHE1_CR", Offset.sr: "DCACHE1_SR", Offset.ier: "DCACHE1_IER", Offset.fcr: "DCACHE1_FCR"][offset]
-            ?? "DCACHE1+0x\(String(offset, radix: 16))"
-    }
+    func registerName(at offset: UInt32) -> String { control.name(at: offset) }
 
-    func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 {
-        RegisterAccess.extract(offset & ~3 == Offset.fcr ? 0 : regs[offset & ~3] ?? 0, offset: offset, width: width)
-    }
+    func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 { control.read(offset: offset, width: width) }
 
     func writeRegister(offset: UInt32, width: AccessWidth, value: UInt32) {
-        let reg = offset & ~3
-        let new = RegisterAccess.merge(old: regs[reg] ?? 0, offset: offset, width: width, value: value)
-        switch reg {
-        case Offset.cr:
-            regs[reg] = new & ~2
-            if new & 2 != 0 { invalidate() }
-        case Offset.fcr:
-            if new & 2 != 0 { regs[Offset.sr] = (regs[Offset.sr] ?? 0) & ~2 }
-        case Offset.sr: break
-        default: regs[reg] = new
-        }
+        if control.write(offset: offset, width: width, value: value) { invalidate() }
     }
 }
