@@ -172,7 +172,7 @@ final class SessionRun {
         log.append(String(format: "  Address       : 0x%08X", firstAddress))
 
         // The programmer refuses a loader it cannot parse before it touches the target.
-        let fatal = session.lintFindings.filter { ["storageinfo-missing", "storageinfo-layout", "entry-point-missing"].contains($0.code) }
+        let fatal = session.lintFindings.filter { StorageInfoRule.unloadableCodes.contains($0.code) }
         if let first = fatal.first {
             log.append("Error: External loader \(loader.name) cannot be loaded")
             failure = .init(call: "loading \(loader.name)", pc: nil, symbol: nil, description: first.message)

@@ -5,13 +5,11 @@ import TestSupport
 /// `loaderlab program` run as the user runs it: the built executable, real files, exit codes.
 @Suite("loaderlab program, end to end")
 struct ProgramCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// The `loaderlab` SwiftPM built next to this test bundle.
     static var executable: String {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("loaderlab").path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return root.appendingPathComponent(".build/debug/loaderlab").path
+        return Repository.path(".build/debug/loaderlab")
     }
 
     struct Run {
@@ -24,7 +22,7 @@ struct ProgramCommandTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        p.currentDirectoryURL = root
+        p.currentDirectoryURL = Repository.root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -34,10 +32,6 @@ struct ProgramCommandTests {
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    static func ensure(_ artifact: String, _ script: String) throws {
-        try Repository.ensureBuilt(artifact, by: script)
     }
 
     static func temporary(_ name: String) -> String {
@@ -54,7 +48,7 @@ struct ProgramCommandTests {
 
     @Test("The README's main job: our loader programs and verifies the sample image, exit 0")
     func mainJob() throws {
-        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        try Repository.ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
         let image = try Self.sampleImage()
         let r = try Self.loaderlab(["program", image, "--loader", "build/IS25LP512M_STM32U5G7.stldr"])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
@@ -66,7 +60,7 @@ struct ProgramCommandTests {
 
     @Test("--json for CI: result, findings, calls, timing")
     func json() throws {
-        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        try Repository.ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
         let image = try Self.sampleImage()
         let r = try Self.loaderlab(["program", image, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--json", "--initial-flash", "erased"])
         #expect(r.status == 0)
@@ -80,7 +74,7 @@ struct ProgramCommandTests {
 
     @Test("The reported failure: 'failed to download Sector[0]' right after a good erase, exit 1, root cause named")
     func reportedFailure() throws {
-        try Self.ensure("build/broken/return-value.stldr", "Tests/Fixtures/BrokenLoaders/build.sh")
+        try Repository.ensureBuilt("build/broken/return-value.stldr", by: "Tests/Fixtures/BrokenLoaders/build.sh")
         let image = try Self.sampleImage()
         let trace = Self.temporary("trace.txt")
         let r = try Self.loaderlab(["program", image, "--loader", "build/broken/return-value.stldr", "--trace", trace])
@@ -94,7 +88,7 @@ struct ProgramCommandTests {
 
     @Test("Bad input is exit 2 with the file named: missing image, broken HEX, bad board, not a loader")
     func badInput() throws {
-        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        try Repository.ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
         let missing = try Self.loaderlab(["program", "/nonexistent/image.hex", "--loader", "build/IS25LP512M_STM32U5G7.stldr"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/image.hex"))
@@ -120,7 +114,7 @@ struct ProgramCommandTests {
 
     @Test("--initial-flash FILE starts the flash from a dump; --verify loader reads back through Verify")
     func initialFlashFromFile() throws {
-        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        try Repository.ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
         let dump = Self.temporary("dump.bin")
         try Data(repeating: 0x00, count: 0x2_0000).write(to: URL(fileURLWithPath: dump))
         let bin = Self.temporary("app.bin")
@@ -137,7 +131,7 @@ struct ProgramCommandTests {
 
     @Test("A per-call device-time limit ends a stuck loader early, and a nonsense limit is refused")
     func timeouts() throws {
-        try Self.ensure("build/broken/loops-forever.stldr", "Tests/Fixtures/BrokenLoaders/build.sh")
+        try Repository.ensureBuilt("build/broken/loops-forever.stldr", by: "Tests/Fixtures/BrokenLoaders/build.sh")
         let image = try Self.sampleImage()
         let r = try Self.loaderlab(["program", image, "--loader", "build/broken/loops-forever.stldr", "--init-timeout", "0.5", "--json"])
         #expect(r.status == 1)
@@ -151,7 +145,7 @@ struct ProgramCommandTests {
 
     @Test("--flash-timing maximum takes longer on the board; --leftover qpi/4-byte still programs with our loader")
     func flashTimingAndLeftovers() throws {
-        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        try Repository.ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
         let bin = Self.temporary("app.bin")
         try Data((0..<0x3000).map { UInt8(truncatingIfNeeded: $0 &* 29) }).write(to: URL(fileURLWithPath: bin))
         func deviceSeconds(_ extra: [String]) throws -> Double {
@@ -170,7 +164,7 @@ struct ProgramCommandTests {
 
     @Test("A raw binary needs --load-address; outside every memory it is refused with exit 2")
     func rawBinary() throws {
-        try Self.ensure("build/IS25LP512M_STM32U5G7.stldr", "Firmware/build.sh")
+        try Repository.ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
         let bin = Self.temporary("app.bin")
         try Data((0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }).write(to: URL(fileURLWithPath: bin))
         let ok = try Self.loaderlab(["program", bin, "--loader", "build/IS25LP512M_STM32U5G7.stldr", "--load-address", "0x90000100"])

@@ -90,7 +90,8 @@ struct RealFlashSequenceTests {
         let events = b.events()
         #expect(events.contains { if case .signalBlocked(1, .io0, let pin, _) = $0 { return pin == Pin("PE12") }; return false })
         #expect(events.contains { $0.message.contains("PE12") })
-        _ = flash
+        // IO0 carries the 1-line instruction: with it blocked the flash decodes nothing.
+        #expect(!flashEvents(flash).contains { if case .commandDecoded = $0 { return true }; return false })
     }
 
     @Test("OCTOSPI1 clock off: writes ignored naming RCC_AHB2ENR2.OCTOSPI1EN, the flash sees nothing")

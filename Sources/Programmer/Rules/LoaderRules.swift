@@ -4,11 +4,13 @@ import LoaderFile
 /// `storageinfo-missing` / `storageinfo-layout` / a missing mandatory entry point: the
 /// programmer cannot even list the loader (cubeprogrammer-loader.md §4 item 9).
 struct StorageInfoRule: DiagnosisRule {
+    /// The lint codes that make CubeProgrammer refuse the file; the session stops before
+    /// downloading anything when one is present, and this rule reports it under its own code.
+    static let unloadableCodes: Set<String> = ["storageinfo-missing", "storageinfo-layout", "entry-point-missing"]
     let code = "storageinfo"
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
-        let fatal = ["storageinfo-missing", "storageinfo-layout", "entry-point-missing"]
-        guard let f = context.session.lintFindings.first(where: { fatal.contains($0.code) }) else { return nil }
+        guard let f = context.session.lintFindings.first(where: { Self.unloadableCodes.contains($0.code) }) else { return nil }
         var evidence: [String] = []
         if let bytes = context.session.loader.storageInfoBytes {
             evidence.append("StorageInfo symbol covers \(bytes.count) bytes; CubeProgrammer 2.12+ requires 200")
