@@ -128,6 +128,7 @@ enum Diagnosis {
         SysTickNotRunningRule(),
         ReturnValueRule(),
         MemoryMappedNotRestoredRule(),
+        FlashErrorIgnoredRule(),
         VerifyMismatchRule(),
         ResetRequestedRule(),
     ]

@@ -183,6 +183,7 @@ final class SessionRun {
         let flash = NORFlash(part: FlashPart.part(named: options.board.flash) ?? .is25lp512m,
                              content: options.initialFlash, timing: options.flashTiming)
         applyLeftovers(to: flash)
+        flash.faults = options.flashFaults
         let board: SimulatedBoard
         do {
             board = try SimulatedBoard(board: options.board, flash: flash)

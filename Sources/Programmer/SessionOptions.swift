@@ -40,6 +40,8 @@ public struct SessionOptions: Sendable {
     public var initialFlash: FlashInitialContent = .previousFirmware(seed: 0x1_5EED)
     public var flashTiming: FlashTimingProfile = .typical
     public var leftoverFlashModes: FlashLeftovers = []
+    /// Programs and erases the simulated flash fails, as a worn part does (tests, fault injection).
+    public var flashFaults = FlashFaultInjection()
     public var verify: VerifyMode = .memoryMapped
     /// Bytes per `Write` call. 0x10700 (67,328) is one of the sizes seen in programmer
     /// traces (cubeprogrammer-loader.md §1.4): large and not a multiple of anything useful.

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the catalog-part fixture loaders into <repo>/build/parts/.
+# Usage: bash Tests/Fixtures/PartLoaders/build.sh   (from any directory)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../../.." && pwd)"
+OUT="$ROOT/build/parts"
+OBJ="$OUT/obj"
+CLANG="${CLANG:-/opt/swift/usr/bin/clang}"
+LLD="${LLD:-/opt/swift/usr/bin/ld.lld}"
+
+CFLAGS=(-target armv7em-none-none-eabi -mthumb -Os -ffreestanding -fno-builtin -mfloat-abi=soft
+        -ffunction-sections -fdata-sections -fno-stack-protector -nostdlib -std=c11 -Wall -Wextra -Werror)
+LDFLAGS=(--gc-sections -z max-page-size=0x100 -T "$HERE/../BrokenLoaders/loader.ld"
+         -u Init -u Write -u SectorErase -u MassErase -u Verify -u CheckSum)
+
+# name | part | extra -D flag
+VARIANTS=(
+  "w25q512jv_ok|PART_W25Q512JV|"
+  "w25q512jv_qe_sr1_only|PART_W25Q512JV|BUG_QE_SR1_ONLY"
+  "mt25ql512abb_ok|PART_MT25QL512ABB|"
+  "mt25ql512abb_fsr_ignored|PART_MT25QL512ABB|BUG_FSR_IGNORED"
+)
+
+mkdir -p "$OUT" "$OBJ"
+for entry in "${VARIANTS[@]}"; do
+  IFS='|' read -r name part flag <<<"$entry"
+  defs=(-DDEVICE_NAME="\"$name\"" -D"$part")
+  [[ -n "$flag" ]] && defs+=(-D"$flag")
+  "$CLANG" "${CFLAGS[@]}" "${defs[@]}" -c "$HERE/loader.c" -o "$OBJ/$name.o"
+  "$LLD" "${LDFLAGS[@]}" "$OBJ/$name.o" -o "$OUT/$name.stldr"
+  echo "built $OUT/$name.stldr"
+done

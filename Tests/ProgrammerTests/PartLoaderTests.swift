@@ -1,0 +1,64 @@
+import Board
+import LoaderFile
+import NORFlash
+import TestSupport
+import Testing
+import VirtualTime
+@testable import Programmer
+
+/// Loaders written for catalog parts other than the IS25LP512M (Tests/Fixtures/PartLoaders),
+/// on the default wiring with the board's `flash` naming their part: each programs and
+/// verifies, and the mistake particular to its part is named.
+@Suite("Loaders for the Winbond and Micron catalog parts")
+struct PartLoaderTests {
+    static func loader(_ name: String) throws -> LoaderFile {
+        try LoaderFile(path: Repository.ensureBuilt("build/parts/\(name).stldr", by: "Tests/Fixtures/PartLoaders/build.sh"))
+    }
+
+    static func options(part: String, faults: FlashFaultInjection = FlashFaultInjection()) -> SessionOptions {
+        var o = BrokenLoaderCorpusTests.options
+        var board = Board.defaultBoard
+        board.flash = part
+        o.board = board
+        o.flashFaults = faults
+        return o
+    }
+
+    static func run(_ loader: String, part: String, faults: FlashFaultInjection = FlashFaultInjection()) throws -> SessionReport {
+        try ProgrammerSession(loader: Self.loader(loader), image: Fixtures.trickyImage, imageName: "tricky.hex",
+                              options: options(part: part, faults: faults)).run()
+    }
+
+    @Test("each part loader programs and verifies on its board with no finding above note",
+          arguments: [("w25q512jv_ok", "W25Q512JV"), ("mt25ql512abb_ok", "MT25QL512ABB")])
+    func programsAndVerifies(loader: String, part: String) throws {
+        let report = try Self.run(loader, part: part)
+        #expect(report.result == "ok", "\(report.text())")
+        #expect(!report.findings.contains { $0.severity > .note }, "\(report.findings.map(\.code))")
+    }
+
+    @Test("W25Q512JV: a loader that sets QE the ISSI way (01h 40h, SR1 bit 6) is told quad-not-enabled")
+    func winbondQuadEnableInWrongRegister() throws {
+        let report = try Self.run("w25q512jv_qe_sr1_only", part: "W25Q512JV")
+        #expect(report.result == "failed")
+        #expect(report.findings.first?.code == "quad-not-enabled", "\(report.findings.map(\.code))\n\(report.text())")
+    }
+
+    @Test("MT25QL512ABB: a program error in the flag status register that the loader ignores is flash-error-ignored")
+    func micronFlagStatusIgnored() throws {
+        let faults = FlashFaultInjection(failingPrograms: [0x2000..<0x2100])
+        let report = try Self.run("mt25ql512abb_fsr_ignored", part: "MT25QL512ABB", faults: faults)
+        #expect(report.result == "failed")
+        #expect(report.findings.first?.code == "flash-error-ignored", "\(report.findings.map(\.code))\n\(report.text())")
+        #expect(report.findings.first?.severity == .error)
+        #expect(report.findings.first?.message.contains("70h") ?? false)
+    }
+
+    @Test("MT25QL512ABB: a loader that reads the flag status and fails the call is not blamed for ignoring it")
+    func micronFlagStatusChecked() throws {
+        let faults = FlashFaultInjection(failingPrograms: [0x2000..<0x2100])
+        let report = try Self.run("mt25ql512abb_ok", part: "MT25QL512ABB", faults: faults)
+        #expect(report.result == "failed")
+        #expect(!report.findings.contains { $0.code == "flash-error-ignored" }, "\(report.findings.map(\.code))")
+    }
+}
