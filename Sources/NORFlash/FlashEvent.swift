@@ -170,7 +170,7 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
         case .unexpectedPhase(let c, let phase):
             return "\(c) takes no \(phase.rawValue) phase, but the transaction has one: chip select did not rise where the flash expects, command not executed"
         case .continuousReadEntered(let c, let m):
-            return "\(c): mode bits \(hex2(m))h (M7..4 = 1010): continuous read mode, the next transaction must have no instruction"
+            return "\(c): mode bits \(hex2(m))h select continuous read mode (ISSI M7..4 = 1010, Winbond M5..4 = 10, Macronix toggling nibbles): the next transaction must have no instruction"
         case .continuousReadExited(let c, let m):
             return "\(c): mode bits \(hex2(m))h: continuous read mode ended"
         case .instructionSwallowedByContinuousRead(let op):

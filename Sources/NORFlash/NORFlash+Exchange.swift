@@ -192,7 +192,7 @@ extension NORFlash {
             if let alternate = t.alternateBytes, t.alternateFormat.lines == addressLines, t.alternateSize > 0 {
                 mode = UInt8(truncatingIfNeeded: alternate >> (8 * UInt32(min(t.alternateSize, 4) - 1)))
             }
-            if mode & 0xF0 == 0xA0 {
+            if part.traits.continuousReadTrigger.enters(mode) {
                 if continuousRead == nil { record(.continuousReadEntered(command: name, modeBits: mode)) }
                 continuousRead = command
             } else if continuousRead != nil {

@@ -85,3 +85,37 @@ struct WinbondTests {
 }
 
 private func & (a: [UInt8], b: [UInt8]) -> [UInt8] { zip(a, b).map { $0 & $1 } }
+
+@Suite("Continuous read triggers per vendor")
+struct ContinuousReadTriggerTests {
+    func quadIORead(_ bench: Bench, mode: UInt8) {
+        bench.send(Tx.read(0xEB, 0, count: 1, addressLines: 4, dataLines: 4, dummy: 4, alternate: mode))
+    }
+
+    @Test("Winbond enters continuous read on M5..4 = 10 (20h), ISSI does not; ISSI on A0h")
+    func winbondVersusISSI() {
+        let winbond = Bench(NORFlash(part: .w25q128jv))
+        winbond.writeEnable()
+        winbond.send(Tx.writeRegister(0x31, [0x02]))
+        winbond.waitUntilReady()
+        quadIORead(winbond, mode: 0x20)
+        #expect(winbond.flash.continuousRead != nil)
+        let issi = Bench()
+        issi.setQuadEnable()
+        quadIORead(issi, mode: 0x20)
+        #expect(issi.flash.continuousRead == nil)
+        quadIORead(issi, mode: 0xA0)
+        #expect(issi.flash.continuousRead != nil)
+    }
+
+    @Test("Macronix enters performance-enhance mode on toggling nibbles (A5h), not on FFh or 00h")
+    func macronix() {
+        let bench = Bench(NORFlash(part: .mx25l51245g))
+        bench.setQuadEnable()
+        quadIORead(bench, mode: 0xFF)
+        quadIORead(bench, mode: 0x00)
+        #expect(bench.flash.continuousRead == nil)
+        quadIORead(bench, mode: 0xA5)
+        #expect(bench.flash.continuousRead != nil)
+    }
+}

@@ -65,6 +65,25 @@ public enum FlashErrorReporting: Hashable, Sendable {
     case none
 }
 
+/// Which mode-bit values after a quad/dual I/O read's address make the next read skip its
+/// opcode (continuous read, "XIP", "performance enhance").
+public enum FlashContinuousReadTrigger: Hashable, Sendable {
+    /// ISSI and Spansion: M7..M4 = 1010 (Axh).
+    case m7to4Is1010
+    /// Winbond: M5..M4 = 10 (the other bits are don't-care).
+    case m5to4Is10
+    /// Macronix: P7..P4 is the complement of P3..P0 (A5h, 5Ah, F0h, 0Fh).
+    case nibblesToggle
+
+    func enters(_ mode: UInt8) -> Bool {
+        switch self {
+        case .m7to4Is1010: return mode & 0xF0 == 0xA0
+        case .m5to4Is10: return mode & 0x30 == 0x20
+        case .nibblesToggle: return mode >> 4 == ~mode & 0x0F
+        }
+    }
+}
+
 /// Behaviour that is particular to a part and does not fit a table.
 public struct FlashQuirks: Hashable, Sendable {
     /// BFPT DWORD1 bits 18:17 say "3-byte address only" although the part has EXTADD and
@@ -113,13 +132,14 @@ public struct FlashPartTraits: Hashable, Sendable {
     public var octal: Bool
     /// The SR1 bits of BP0, BP1, ... in order (Micron's BP3 is bit 6, after TB in bit 5).
     public var blockProtectMasks: [UInt8]
+    public var continuousReadTrigger: FlashContinuousReadTrigger
 
     public init(
         statusRegisterNames: [String] = ["Status Register"], writeStatusChain: [Int] = [0],
         statusWritableMasks: [UInt8] = [0xFC], quadEnable: FlashQuadEnable = .bit(register: 0, mask: 0x40),
         addressMode: FlashAddressModeRegister = .issiBankRegister, dummyCycleSource: FlashDummyCycleSource = .issiReadRegister,
         errorReporting: FlashErrorReporting = .issiExtendedReadRegister, octal: Bool = false,
-        blockProtectMasks: [UInt8] = [0x04, 0x08, 0x10, 0x20]
+        blockProtectMasks: [UInt8] = [0x04, 0x08, 0x10, 0x20], continuousReadTrigger: FlashContinuousReadTrigger = .m7to4Is1010
     ) {
         self.statusRegisterNames = statusRegisterNames
         self.writeStatusChain = writeStatusChain
@@ -130,6 +150,7 @@ public struct FlashPartTraits: Hashable, Sendable {
         self.errorReporting = errorReporting
         self.octal = octal
         self.blockProtectMasks = blockProtectMasks
+        self.continuousReadTrigger = continuousReadTrigger
     }
 
     /// The ISSI 512M family (reference §A.4).

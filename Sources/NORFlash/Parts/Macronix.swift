@@ -51,7 +51,8 @@ extension FlashPart {
             quadEnable: .bit(register: 0, mask: 0x40),
             addressMode: .macronixConfiguration,
             dummyCycleSource: .macronixConfiguration,
-            errorReporting: .macronixSecurityRegister)
+            errorReporting: .macronixSecurityRegister,
+            continuousReadTrigger: .nibblesToggle)
         let sfdp = SFDPDescription(
             size: size, typical: typical, maximum: maximum, addressBytes: .threeOrFour,
             quadEnableRequirement: 0b010, qpiEnable: 0b00100, qpiDisable: 0b0010,

@@ -60,7 +60,8 @@ extension FlashPart {
             addressMode: large ? .statusBits(register: 2, current: 0x01, powerUp: 0x02) : .threeByteOnly,
             dummyCycleSource: .fixed,
             errorReporting: .none,
-            blockProtectMasks: large ? [0x04, 0x08, 0x10, 0x20] : [0x04, 0x08, 0x10])
+            blockProtectMasks: large ? [0x04, 0x08, 0x10, 0x20] : [0x04, 0x08, 0x10],
+            continuousReadTrigger: .m5to4Is10)
         let protection = large
             ? doublingProtection(size: size, bits: 4)
             : [0] + (1..<8).map { min(size, (size / 64) << ($0 - 1)) }
