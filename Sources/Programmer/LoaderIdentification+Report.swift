@@ -70,7 +70,7 @@ extension LoaderIdentification {
             root["wiringFrom"] = w.part
         }
         if let firstProbe { root["firstProbe"] = probeObject(firstProbe) }
-        root["probes"] = probes.map { ["part": $0.part, "succeeded": $0.succeeded, "outcome": Self.outcome($0)] }
+        root["probes"] = probes.map { ["part": $0.part, "succeeded": $0.succeeded, "outcome": Self.outcome($0), "instructions": $0.instructions, "deviceSeconds": $0.deviceSeconds] }
         if let board, let data = try? JSONEncoder().encode(board), let object = try? JSONSerialization.jsonObject(with: data) { root["board"] = object }
         if let boardProblem { root["boardProblem"] = boardProblem }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
