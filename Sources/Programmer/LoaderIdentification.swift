@@ -32,7 +32,7 @@ public enum LoaderIdentifier {
     /// Runs the identification. `mcu` overrides the inference.
     public static func identify(loader: LoaderFile, mcu override: String? = nil, options base: SessionOptions = SessionOptions()) -> LoaderIdentification {
         let deviceName = loader.storageInfo?.deviceName
-        let (member, reason) = override.flatMap { name in MCUDescription.named(name).map { _ in (name.uppercased(), "given with --mcu") } }
+        let (member, reason) = override.flatMap { name in MCUDescription.named(name).map { ($0.member(matching: name) ?? name.uppercased(), "given with --mcu") } }
             ?? inferMCU(loader: loader, deviceName: deviceName)
         var options = base
         var permissiveBoard = Board(schema: 2, name: "identify", mcu: member, flash: Board.defaultBoard.flash,
