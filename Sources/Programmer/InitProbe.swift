@@ -69,8 +69,8 @@ extension ProgrammerSession {
         let rccBefore = RCCEnableBits.snapshot(sim.soc.rcc)
         let outcome = sim.machine.call(
             entry.address, arguments: [], stackPointer: end &+ 0x3FC, returnAddress: SimulatedBoard.sramBase,
-            budget: CallBudget(maxInstructions: min(options.maxInstructionsPerCall, 30_000_000), deviceTimeLimit: limit,
-                               hostTimeLimitSeconds: min(options.hostSecondsPerCall, 15)))
+            budget: CallBudget(maxInstructions: min(options.maxInstructionsPerCall, 8_000_000), deviceTimeLimit: limit,
+                               hostTimeLimitSeconds: min(options.hostSecondsPerCall, 8)))
         var succeeded = false
         if case .returned(let r0, _) = outcome { succeeded = r0 != 0 }
         let events = sim.soc.drainEvents().map(\.event)
