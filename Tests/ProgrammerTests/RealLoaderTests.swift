@@ -1,0 +1,117 @@
+import Board
+import FirmwareImage
+import Foundation
+import LoaderFile
+import NORFlash
+import Testing
+import TestSupport
+@testable import Programmer
+
+/// Third-party loaders known to program real boards (../shared/real-loaders, README there),
+/// run unchanged: `identify` finds their board, the board it writes programs and verifies,
+/// and on the wrong flash the wrong part is named. Skipped where the folder is absent.
+@Suite("Real loaders from outside the project")
+struct RealLoaderTests {
+    static let folder = Repository.root.deletingLastPathComponent().appendingPathComponent("shared/real-loaders")
+    static let w25q512 = "CLIVEONE-W25Q512_STM32U599-PB10-PA2-PE12-PB0-PE14-PE15.stldr"
+    static let w25q128 = "CLIVEONE-W25Q128_STM32U545-PB10-PA4-PB1-PB0-PA7-PA6.stldr"
+    static let mx25lm = "MX25LM51245G_STM32U5A9_PQ.stldr"
+    static var present: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent(w25q512).path) }
+
+    static func loader(_ name: String) throws -> LoaderFile {
+        try LoaderFile(path: folder.appendingPathComponent(name).path)
+    }
+
+    /// The sample image (16 KiB of MCU flash and 784 KiB at 0x9000_0000), its external part
+    /// cut to `bytes` (a 64 KiB erase block keeps the debug-build run short; every part of
+    /// the catalog holds it).
+    static func sample(cutTo bytes: Int) -> FirmwareImage {
+        let full = SampleImage.make()
+        return FirmwareImage(segments: full.segments.map { s in
+            s.address >= 0x9000_0000 ? Segment(address: s.address, bytes: Array(s.bytes.prefix(bytes))) : s
+        })
+    }
+
+    /// identify, then the board file it writes read back as `program --board FILE` reads it.
+    static func identifiedBoard(_ loader: LoaderFile) throws -> (LoaderIdentification, Board) {
+        let result = LoaderIdentifier.identify(loader: loader)
+        let board = try #require(result.board, "\(result.text())")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("identified-\(UUID().uuidString).json")
+        try board.jsonText().write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return (result, try Board.load(path: file.path))
+    }
+
+    func program(_ loader: LoaderFile, board: Board, image: FirmwareImage) throws -> SessionReport {
+        var options = SessionOptions()
+        options.board = board
+        // Debug builds on a loaded machine: the HAL loader polls the flash in software
+        // through a 220 ms block erase; the guard stays, only wider.
+        options.hostSecondsPerCall = 900
+        return try ProgrammerSession(loader: loader, image: image, imageName: "sample.hex", options: options).run()
+    }
+
+    func expectClean(_ report: SessionReport, _ what: String) {
+        #expect(report.result == "ok", "\(what)\n\(report.text())")
+        #expect(!report.findings.contains { $0.severity > .note }, "\(what): \(report.findings.map { "\($0.severity) \($0.code)" })")
+    }
+
+    @Test("W25Q512 loader for the U599: identify finds the U599, port 1 quad wiring and the W25Q parts; its board programs and verifies",
+          .enabled(if: present))
+    func w25q512OnItsIdentifiedBoard() throws {
+        let loader = try Self.loader(Self.w25q512)
+        let (result, board) = try Self.identifiedBoard(loader)
+        #expect(result.mcu == "STM32U599")
+        #expect(result.firstProbe?.jedecID == [0x9D, 0x60, 0x1A], "on the default part it reads the ISSI ID and gives up")
+        #expect(result.firstProbe?.succeeded == false)
+        #expect(result.fits.contains("W25Q512JV") && !result.fits.contains("IS25LP512M"), "\(result.fits)")
+        #expect(board.flash == "W25Q512JV" && board.mcu == "STM32U599" && result.confirmed)
+        #expect(board.pins[.clk]?.pin == Pin("PB10") && board.pins[.ncs]?.pin == Pin("PA2") && board.pins[.io0]?.pin == Pin("PE12"))
+        #expect(board.pins[.io1]?.pin == Pin("PB0") && board.pins[.io2]?.pin == Pin("PE14") && board.pins[.io3]?.pin == Pin("PE15"))
+        #expect(loader.storageInfo?.deviceType == 7, "SPI_FLASH: the programmer reads back through its Read")
+        let report = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000))
+        expectClean(report, "W25Q512 on its board")
+        #expect(report.calls.contains { $0.function == "Read" })
+    }
+
+    @Test("W25Q128 loader for the U545 (no OCTOSPIM, NCS on PA4 AF3): identified and programmed on its board", .enabled(if: present))
+    func w25q128OnItsIdentifiedBoard() throws {
+        let loader = try Self.loader(Self.w25q128)
+        let (result, board) = try Self.identifiedBoard(loader)
+        #expect(result.mcu == "STM32U545")
+        #expect(board.flash == "W25Q128JV" && result.confirmed, "\(result.text())")
+        #expect(board.pins[.ncs] == Board.PinAssignment(pin: Pin("PA4")!, af: 3))
+        #expect(board.pins[.io0]?.pin == Pin("PB1") && board.pins[.io3]?.pin == Pin("PA6"))
+        let report = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000))
+        expectClean(report, "W25Q128 on its board")
+    }
+
+    @Test("MX25LM51245G loader for the U5A9 (HAL, octal DTR, DQS, DLYB): identified as octal on port 1 and programmed on its board",
+          .enabled(if: present))
+    func mx25lmOnItsIdentifiedBoard() throws {
+        let loader = try Self.loader(Self.mx25lm)
+        let (result, board) = try Self.identifiedBoard(loader)
+        #expect(result.mcu == "STM32U5A9")
+        #expect(result.fits == ["MX25LM51245G"], "\(result.text())")
+        #expect(board.isOctal && board.pins[.dqs]?.pin == Pin("PA1") && board.pins[.clk] == Board.PinAssignment(pin: Pin("PF10")!, af: 3))
+        #expect(board.pins[.io7] == Board.PinAssignment(pin: Pin("PC0")!, af: 3))
+        let report = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000))
+        expectClean(report, "MX25LM51245G on its board")
+    }
+
+    @Test("The W25Q512 loader on the default IS25LP512M board: flash-part-mismatch is the first error and the only one",
+          .enabled(if: present))
+    func w25q512OnTheDefaultBoard() throws {
+        let loader = try Self.loader(Self.w25q512)
+        let report = try program(loader, board: .defaultBoard, image: Self.sample(cutTo: 0x1_0000))
+        #expect(report.result == "failed")
+        let errors = report.findings.filter { $0.severity == .error }
+        #expect(errors.first?.code == "flash-part-mismatch", "\(report.text())")
+        let mismatch = try #require(errors.first)
+        #expect(mismatch.message.contains("9D 60 1A") && mismatch.message.contains("IS25LP512M") && mismatch.message.contains("W25Q512JV"))
+        withKnownIssue("peripheral-clock-disabled fires on the pre-clock OCTOSPI1 writes until the hal branch's fix is merged",
+                       isIntermittent: true) {
+            #expect(errors.count == 1, "\(errors.map(\.code))")
+        }
+    }
+}
