@@ -191,6 +191,7 @@ final class SessionRun {
             return
         }
         self.board = board
+        for name in session.options.registersRemovedFromModel { board.soc.removeFromModel(name) }
         board.machine.symbols = loader.elf.symbols
             .filter { $0.kind == .function && $0.isDefined }
             .map { MachineSymbol(name: $0.name, address: $0.value & ~1, size: $0.size) }

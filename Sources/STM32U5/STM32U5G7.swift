@@ -105,6 +105,7 @@ public final class STM32U5G7 {
         add("RCC", 0x4602_0C00, rcc)
         regions.append(MMIORegion(name: "OCTOSPI2 memory", base: 0x7000_0000, size: OCTOSPIWindow.size, peripheral: window2))
         regions.append(MMIORegion(name: "OCTOSPI1 memory", base: 0x9000_0000, size: OCTOSPIWindow.size, peripheral: window1))
+        regions += STM32U5G7.unmodeledSpace(around: regions, log: log)
         mmioRegions = regions
     }
 

@@ -75,6 +75,12 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     /// A pin carrying a flash signal has an OSPEEDR slew class too slow for FCLK (advisory:
     /// the model still delivers the data).
     case pinSpeedTooLow(pin: Pin, signal: FlashSignal, ospeedr: UInt32, fclkHz: UInt64, maximumHz: UInt64)
+    /// An access to a register (or a whole block) the lab does not model: it answers as
+    /// plain storage (or 0) where the silicon may do more. Recorded once per register and direction.
+    case unmodeledAccess(peripheral: String, register: String, write: Bool, value: UInt32)
+    /// A read (`write` nil) or write to a block whose clock is off that could not change
+    /// anything: the block was still at reset and the access read 0 or wrote the reset value.
+    case unclockedAccessWithoutEffect(peripheral: String, register: String, enable: String, write: UInt32?)
 
     public var message: String {
         switch self {
@@ -115,6 +121,12 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
         case let .busClock(i, f, src, k): "OCTOSPI\(i) FCLK is \(f) Hz (kernel \(src) \(k) Hz / (DCR2.PRESCALER+1))"
         case let .pinSpeedTooLow(pin, s, o, f, max):
             "\(pin) (\(s)) OSPEEDR=\(String(o, radix: 2).leftPad(2)) is rated to about \(max) Hz but FCLK is \(f) Hz: set OSPEEDR=11 (very high speed)"
+        case let .unclockedAccessWithoutEffect(p, r, e, w):
+            "\(p) \(r) " + (w.map { "written with 0x\(hex($0))" } ?? "read") + " while \(e)=0 and \(p) is at reset: "
+                + (w == nil ? "reads 0, as it would with the clock on" : "the register already holds that value")
+        case let .unmodeledAccess(p, r, w, v):
+            (w ? "write of 0x\(hex(v)) to " : "read of ") + r + (p == "no model" ? ", in a peripheral block the lab does not model (reads 0, writes kept nowhere)"
+                : ", a \(p) register the lab does not model (kept as plain storage)")
         }
     }
 

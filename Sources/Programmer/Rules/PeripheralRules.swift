@@ -10,8 +10,11 @@ struct PeripheralClockRule: DiagnosisRule {
         var evidence: [String] = []
         var bits: [String] = []
         var firstCall: Int?
+        var withoutEffect: [String] = []
         for (entry, event) in context.socEvents() {
             switch event {
+            case .unclockedAccessWithoutEffect:
+                if withoutEffect.count < 4 { withoutEffect.append(context.evidence(entry, event.message)) }
             case .ignoredWrite(_, _, _, .clockDisabled(let bit)), .readWhileClockDisabled(_, _, let bit):
                 if !bits.contains(bit) { bits.append(bit) }
                 if evidence.count < 4 { evidence.append(context.evidence(entry, event.message)) }
@@ -21,6 +24,13 @@ struct PeripheralClockRule: DiagnosisRule {
                 firstCall = firstCall ?? entry.call
             default: break
             }
+        }
+        if evidence.isEmpty, !withoutEffect.isEmpty {
+            // Reads of 0 and writes of the reset value to a block still at reset: the same
+            // outcome as with the clock on, so not a mistake (Diagnosis lists it last).
+            return SessionFinding(code: code, severity: .note,
+                                  message: "the loader touched a peripheral before enabling its clock, but only read registers that hold 0 or wrote the values they already held: no effect on the outcome",
+                                  call: nil, evidence: withoutEffect)
         }
         guard !evidence.isEmpty else { return nil }
         let what = bits.isEmpty ? "a peripheral's kernel clock" : bits.joined(separator: ", ")
