@@ -115,6 +115,7 @@ enum Diagnosis {
         FPUDisabledRule(),
         UnexpectedExceptionRule(),
         StackOverflowRule(),
+        ClockConfigurationOrderRule(),
         PeripheralClockRule(),
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),

@@ -148,6 +148,8 @@ final class SessionRun {
         /// The board's OCTOSPI was in memory-mapped mode (CR.FMODE=11) when the call began / ended.
         var memoryMappedAtStart = false
         var memoryMappedAtEnd = false
+        /// Device registers the call read over and over with the same value, longest first.
+        var polls: [PollRun] = []
     }
 
     init(session: ProgrammerSession, ramFill: UInt8) {
@@ -381,7 +383,8 @@ final class SessionRun {
                                 instructions: board.machine.totalInstructions &- before, result: result, succeeded: ok,
                                 registers: board.machine.lastRegisters,
                                 sysTickReadsWhileDisabled: board.machine.systemControl.sysTick.readsWhileDisabled &- sysTickBefore,
-                                memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3))
+                                memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3,
+                                polls: Array(board.machine.pollRuns(minimum: 8).prefix(3))))
         trace += board.drainEvents(call: index)
         inspectStack(after: index)
         return ok

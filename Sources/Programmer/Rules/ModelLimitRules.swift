@@ -25,6 +25,7 @@ struct LabUnmodeledRule: DiagnosisRule {
         let call = context.label(lead.entry.call)
         let failed = context.failedCall?.record.name ?? "the session"
         var evidence = accesses.prefix(6).map { context.evidence($0.entry, $0.event.message) }
+        if let failedCall = context.failedCall?.record { evidence += context.pollEvidence(failedCall) }
         if accesses.count > 6 { evidence.append("… and \(accesses.count - 6) more accesses outside the lab's models") }
         return SessionFinding(code: code, severity: .warning,
                               message: "\(failed) failed after the loader accessed \(register) at \(site)\(call.map { " in \($0)" } ?? ""), which the lab does not model: this verdict may be the lab's limit rather than the loader's mistake",
