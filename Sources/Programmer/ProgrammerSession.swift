@@ -207,8 +207,10 @@ final class SessionRun {
             log.append("Erasing memory corresponding to segment 0:")
             log.append("Erasing internal memory sectors [0 \(max(0, (internalBytes + 0x1FFF) / 0x2000 - 1))]")
         }
-        guard download(operation: "erase"), callInit(operation: "erase") else { return }
+        guard download(operation: "erase") else { return }
+        // Init itself may read the .bss it never cleared: the zeroed-RAM rerun covers it too.
         ranLoader = true
+        guard callInit(operation: "erase") else { return }
         if plan.fullChipErase {
             log.append("Mass erase ...")
             let ok = invoke("erase", "MassErase", label: "MassErase", [0], limit: options.timeouts.massErase)
@@ -315,6 +317,9 @@ final class SessionRun {
             memoryEnd = max(memoryEnd, segment.virtualAddress &+ segment.memorySize)
             start = min(start, segment.virtualAddress)
         }
+        // The zeroed-RAM rerun gives the loader what a startup file would: .bss zero before
+        // every operation, not only the first (RAM keeps the previous operation's values).
+        if ramFill == 0, memoryEnd > end { try? board.machine.fill(0, range: end..<memoryEnd) }
         try? board.machine.writeMemory([0x00, 0xBE, 0x00, 0x00], at: SimulatedBoard.sramBase)
         // MSP comes from the downloaded bytes; a NOBITS .bss beyond them shares the stack's
         // kilobyte, and the stack overflows when it grows below the loader's whole footprint.

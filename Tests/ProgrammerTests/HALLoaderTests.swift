@@ -101,3 +101,4 @@ enum HALFixtures {
         try LoaderFile(path: Repository.ensureBuilt("build/hal/\(name).stldr", by: "Tests/Fixtures/HALLoaders/build.sh"))
     }
 }
+

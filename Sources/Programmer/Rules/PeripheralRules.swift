@@ -90,12 +90,13 @@ struct MemoryMappedActiveRule: DiagnosisRule {
         if evidence.isEmpty, let (index, call) = context.failedCall, case .returned = call.outcome,
            ["Write", "SectorErase", "MassErase"].contains(call.function),
            call.memoryMappedAtStart, call.memoryMappedAtEnd,
-           !context.socEvents().contains(where: { if case .abort = $0.event { return $0.entry.call == index }; return false }) {
+           !context.socEvents().contains(where: { if case .abort = $0.event { return $0.entry.call == index }; return false }),
+           // A call that did reach the flash was not refused (it left memory-mapped mode and came back).
+           !context.flashEvents().contains(where: { $0.entry.call == index }) {
             memoryMapped = true
             firstCall = index
             evidence.append("OCTOSPI\(context.session.options.board.octospi.instance) was in memory-mapped mode (CR.FMODE=11, SR.BUSY=1 after the first window access) for all of \(call.name), and \(call.name) never set CR.ABORT")
-            let sent = context.flashEvents().filter { $0.entry.call == index }.count
-            evidence.append(sent == 0 ? "the flash saw no command during \(call.name)" : "the flash saw \(sent) events during \(call.name)")
+            evidence.append("the flash saw no command during \(call.name), : the call gave up without leaving memory-mapped mode (as HAL_OSPI_Command does, returning HAL_ERROR while its driver state is BUSY_MEM_MAPPED)")
         }
         guard !evidence.isEmpty, context.failed else { return nil }
         return SessionFinding(code: code, severity: .error,
