@@ -81,6 +81,16 @@ struct HALLoaderTests {
         #expect(first.message.contains("HAL_PWREx_ControlVoltageScaling"), "\(first.message)")
         #expect(first.message.contains("Init"))
         #expect(first.message.contains("may be the lab's limit rather than the loader's mistake"))
+        // What Init waited for: the HAL reads SVMSR once for ACTVOS, then polls ACTVOSRDY with
+        // a countdown of 50 µs × 4 MHz / 1000 + 1 = 201 (plus the check that ends it).
+        let poll = first.evidence.first { $0.hasPrefix("Init polled PWR_SVMSR") }
+        #expect(poll?.contains("bit 15 (ACTVOSRDY)=0") ?? false, "\(first.evidence)")
+        #expect(poll?.contains("then returned 0") ?? false)
+        let count = poll.flatMap { $0.split(separator: " ").dropFirst(3).first.flatMap { Int($0) } } ?? 0
+        #expect((201...203).contains(count), "\(poll ?? "no poll evidence")")
+        // The raw outcome follows, with the same evidence, but never leads.
+        let failed = report.findings.first { $0.code == "call-failed" }
+        #expect(failed?.evidence.contains { $0.hasPrefix("Init polled PWR_SVMSR") } ?? false, "\(report.findings.map(\.code))")
     }
 
     @Test("Without the switch the same loader passes: the model of PWR_SVMSR is what makes it work")
