@@ -14,20 +14,31 @@ public struct PollRun: Sendable, Equatable {
 /// value. A change of value starts the count again, so a flag that did rise leaves a short
 /// run and the register a loop gave up on (or still waits for) the longest.
 struct PollWatch {
-    private var runs: [UInt32: PollRun] = [:]
+    /// A handful of registers at most are polled in one loop: a short array searched from
+    /// the most recent entry is cheaper on this per-read path than hashing.
+    private var runs: [PollRun] = []
+    private static let capacity = 16
 
     mutating func read(address: UInt32, value: UInt32, pc: UInt32) {
-        if let old = runs[address], old.value == value {
-            runs[address] = PollRun(address: address, reads: old.reads + 1, value: value, pc: pc)
-        } else {
-            runs[address] = PollRun(address: address, reads: 1, value: value, pc: pc)
+        if let i = runs.lastIndex(where: { $0.address == address }) {
+            if runs[i].value == value {
+                runs[i].reads += 1
+                runs[i].pc = pc
+            } else {
+                runs[i] = PollRun(address: address, reads: 1, value: value, pc: pc)
+            }
+            return
         }
+        if runs.count == Self.capacity, let shortest = runs.indices.min(by: { runs[$0].reads < runs[$1].reads }) {
+            runs.remove(at: shortest)
+        }
+        runs.append(PollRun(address: address, reads: 1, value: value, pc: pc))
     }
 
     mutating func reset() { runs.removeAll(keepingCapacity: true) }
 
     /// Runs of at least `minimum` reads, longest first.
     func longest(minimum: UInt64) -> [PollRun] {
-        runs.values.filter { $0.reads >= minimum }.sorted { $0.reads != $1.reads ? $0.reads > $1.reads : $0.address < $1.address }
+        runs.filter { $0.reads >= minimum }.sorted { $0.reads != $1.reads ? $0.reads > $1.reads : $0.address < $1.address }
     }
 }
