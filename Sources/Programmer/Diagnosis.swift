@@ -122,6 +122,7 @@ enum Diagnosis {
         PeripheralNotModelledRule(),
         FlashPartMismatchRule(),
         PeripheralNotPresentRule(),
+        ClockConfigurationOrderRule(),
         PeripheralClockRule(),
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),
@@ -173,8 +174,16 @@ enum Diagnosis {
             findings.append(SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
                                            evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? []))
         }
+        // Where the lab's own gap could explain the failure, that comes before any claim
+        // about the loader.
+        let gap = LabUnmodeledRule().evaluate(context).map { [$0] } ?? []
         let errors = findings.filter { $0.severity == .error }
-        let rest = findings.filter { $0.severity != .error }
-        return errors + rest
+        let rest = findings.filter { $0.severity != .error && !isWithoutEffect($0) }
+        return gap + errors + rest + findings.filter(isWithoutEffect)
+    }
+
+    /// A note that an access changed nothing never leads the report.
+    static func isWithoutEffect(_ f: SessionFinding) -> Bool {
+        f.code == "peripheral-clock-disabled" && f.severity == .note
     }
 }
