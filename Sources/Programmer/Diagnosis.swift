@@ -154,19 +154,27 @@ enum Diagnosis {
             }
         }
         // The loader's static findings that are not already the root cause, after the
-        // runtime ones (they explain, they rarely decide).
+        // runtime ones (they explain, they rarely decide), except those after which the
+        // programmer refuses or misuses the loader: those decide, so they come first. A static
+        // warning in a session that programmed and verified changed nothing: a note.
         let named = Set(findings.map(\.code))
+        var refused: [SessionFinding] = []
         for lint in context.session.lintFindings where !named.contains(lint.code) {
             let severity: Severity = switch lint.severity {
             case .error: .error
-            case .warning: .warning
+            case .warning: context.failed ? .warning : .note
             case .note: .note
             }
-            findings.append(SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
-                                           evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? []))
+            let finding = SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
+                                         evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? [])
+            if severity == .error, StorageInfoRule.misusedCodes.contains(lint.code) {
+                refused.append(finding)
+            } else {
+                findings.append(finding)
+            }
         }
         let errors = findings.filter { $0.severity == .error }
         let rest = findings.filter { $0.severity != .error }
-        return errors + rest
+        return refused + errors + rest
     }
 }
