@@ -108,7 +108,8 @@ protocol DiagnosisRule: Sendable {
 enum Diagnosis {
     /// In order of precedence: the first rule that fires names the root cause; the rest add
     /// what else went wrong. More specific causes come before their symptoms (a page that
-    /// wrapped before the verify mismatch it caused; a busy flash before the timeout).
+    /// wrapped before the verify mismatch it caused; a busy flash before the timeout, and
+    /// before the Write Enable it refused, whose program then lacks WEL).
     static let rules: [any DiagnosisRule] = [
         StorageInfoRule(),
         UninitializedBSSRule(),
@@ -119,8 +120,8 @@ enum Diagnosis {
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),
         QuadNotEnabledRule(),
-        WriteNotEnabledRule(),
         FlashBusyRule(),
+        WriteNotEnabledRule(),
         DummyCyclesRule(),
         PageBoundaryRule(),
         AddressWidthRule(),

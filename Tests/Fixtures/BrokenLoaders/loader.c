@@ -350,21 +350,6 @@ static int flash_wait_ready(uint32_t timeout)
     return 1;
 }
 
-#ifdef BUG_BUSY_SHORT_POLL
-/* Mistake: "the poll just needs a moment"; on timeout it aborts and carries on
- * as if the flash were ready. */
-static int flash_wait_ready_lenient(uint32_t timeout)
-{
-    if (!autopoll_start(SR_WIP, 0)) {
-        return 0;
-    }
-    if (!wait_set(OSPI_SR_SMF, timeout)) {
-        return ospi_abort();
-    }
-    OSPI_FCR = OSPI_FCR_ALL;
-    return 1;
-}
-#endif
 
 #ifdef BUG_TIMEOUT
 /* Mistake: "ready" is taken to mean the whole status register reads 00h, and
@@ -996,6 +981,9 @@ __attribute__((used)) uint32_t SectorErase(uint32_t EraseStartAddress, uint32_t 
     uint32_t offset = (EraseStartAddress - OSPI1_MEM_BASE) & ~(step - 1u);
     int ok = 1;
     while (ok && offset <= last) {
+#ifdef BUG_BUSY_POLL_BEFORE
+        ok = flash_wait_ready(T_SECTOR_ERASE);
+#endif
 #ifdef BUG_WREN_ERASE
         /* Mistake: "WREN is for page program". */
         ok = ospi_command(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ERASE_ADSIZE, opcode, offset, 0, 0, 0, 0);
@@ -1005,8 +993,10 @@ __attribute__((used)) uint32_t SectorErase(uint32_t EraseStartAddress, uint32_t 
 #endif
 #if defined(BUG_TIMEOUT)
         ok = ok && flash_wait_idle_forever();
-#elif defined(BUG_BUSY_SHORT_POLL)
-        ok = ok && flash_wait_ready_lenient(200u);
+#elif defined(BUG_BUSY_POLL_BEFORE)
+        /* Mistake: the WIP poll moved before the next command ("wait until the
+         * flash is free, then send"): the last erase is still running when the
+         * loader returns and the next command arrives. */
 #elif !defined(BUG_FLASH_BUSY)
         ok = ok && flash_wait_ready(T_SECTOR_ERASE);
 #endif
