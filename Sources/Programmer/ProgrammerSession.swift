@@ -49,7 +49,7 @@ public final class ProgrammerSession {
     /// Why the programmer cannot plan the image with this loader's StorageInfo, when a lint
     /// finding explains it (a sector table shorter than the device): the session reports that
     /// finding instead of refusing the image as bad input.
-    let planRefusal: String?
+    private(set) var planRefusal: String?
 
     public init(loader: LoaderFile, image: FirmwareImage, imageName: String, options: SessionOptions) throws(SessionError) {
         self.loader = loader
@@ -69,14 +69,12 @@ public final class ProgrammerSession {
             // Nothing to plan against: the session reports the loader as unloadable.
             plan = ProgrammingPlan(eraseRuns: [], fullChipErase: false, chunks: [], internalSegments: [], requestedRanges: [])
             self.layout = layout
-            planRefusal = nil
             return
         }
         do {
             plan = try ProgrammingPlan.make(
                 segments: image.segments.map { ($0.address, $0.bytes) }, layout: layout,
                 chunkSize: options.chunkSize, fullChipErase: options.fullChipErase)
-            planRefusal = nil
         } catch {
             guard lintFindings.contains(where: { $0.severity == .error && StorageInfoRule.misusedCodes.contains($0.code) }) else {
                 throw .plan(error, image: imageName)
