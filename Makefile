@@ -7,10 +7,10 @@ SAMPLE := build/sample-reported.hex
 .PHONY: deps loader fixtures demo test full-chip clean
 
 deps:
-	@if ! pkg-config --exists unicorn 2>/dev/null; then \
-	  echo "Installing libunicorn-dev (Unicorn engine) and pkg-config"; \
+	@if ! pkg-config --exists unicorn 2>/dev/null || ! command -v arm-none-eabi-gcc >/dev/null; then \
+	  echo "Installing libunicorn-dev (Unicorn engine), pkg-config and gcc-arm-none-eabi (GCC builds of the loader corpus)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libunicorn-dev pkg-config >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libunicorn-dev pkg-config gcc-arm-none-eabi >/dev/null; \
 	fi
 	@# The HAL test loaders (Tests/Fixtures/HALLoaders) build with Debian's bare-metal GCC.
 	@if ! command -v arm-none-eabi-gcc >/dev/null; then \

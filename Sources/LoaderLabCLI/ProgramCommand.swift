@@ -13,7 +13,7 @@ struct ProgramCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "program",
         abstract: "Program an image through a .stldr loader on the simulated board, as STM32CubeProgrammer does, and report why it fails.",
-        discussion: "Exit status: 0 programmed and verified, 1 the session failed, 2 bad input."
+        discussion: "Exit status: 0 programmed and verified, 1 the session failed, 2 bad input (including a loader the programmer cannot load)."
     )
 
     @Argument(help: "The image: Intel HEX, S-record, ELF, or raw binary (with --load-address).")
@@ -139,6 +139,7 @@ struct ProgramCommand: ParsableCommand {
             do { try text.write(toFile: trace, atomically: true, encoding: .utf8) } catch { throw bad("cannot write \(trace): \(error.localizedDescription)") }
         }
         print(json ? report.json() : report.text())
+        if report.loaderCannotBeLoaded { throw ExitCode(2) }
         if !report.succeeded { throw ExitCode(1) }
     }
 }

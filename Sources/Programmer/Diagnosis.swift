@@ -112,7 +112,8 @@ protocol DiagnosisRule: Sendable {
 enum Diagnosis {
     /// In order of precedence: the first rule that fires names the root cause; the rest add
     /// what else went wrong. More specific causes come before their symptoms (a page that
-    /// wrapped before the verify mismatch it caused; a busy flash before the timeout).
+    /// wrapped before the verify mismatch it caused; a busy flash before the timeout, and
+    /// before the Write Enable it refused, whose program then lacks WEL).
     static let rules: [any DiagnosisRule] = [
         StorageInfoRule(),
         UninitializedBSSRule(),
@@ -127,8 +128,8 @@ enum Diagnosis {
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),
         QuadNotEnabledRule(),
-        WriteNotEnabledRule(),
         FlashBusyRule(),
+        WriteNotEnabledRule(),
         DummyCyclesRule(),
         PageBoundaryRule(),
         AddressWidthRule(),
@@ -163,23 +164,31 @@ enum Diagnosis {
             }
         }
         // The loader's static findings that are not already the root cause, after the
-        // runtime ones (they explain, they rarely decide).
+        // runtime ones (they explain, they rarely decide), except those after which the
+        // programmer refuses or misuses the loader: those decide, so they come first. A static
+        // warning in a session that programmed and verified changed nothing: a note.
         let named = Set(findings.map(\.code))
+        var refused: [SessionFinding] = []
         for lint in context.session.lintFindings where !named.contains(lint.code) {
             let severity: Severity = switch lint.severity {
             case .error: .error
-            case .warning: .warning
+            case .warning: context.failed ? .warning : .note
             case .note: .note
             }
-            findings.append(SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
-                                           evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? []))
+            let finding = SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
+                                         evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? [])
+            if severity == .error, StorageInfoRule.misusedCodes.contains(lint.code) {
+                refused.append(finding)
+            } else {
+                findings.append(finding)
+            }
         }
         // Where the lab's own gap could explain the failure, that comes before any claim
         // about the loader.
         let gap = LabUnmodeledRule().evaluate(context).map { [$0] } ?? []
         let errors = findings.filter { $0.severity == .error }
         let rest = findings.filter { $0.severity != .error && !isWithoutEffect($0) }
-        return gap + errors + rest + findings.filter(isWithoutEffect)
+        return refused + gap + errors + rest + findings.filter(isWithoutEffect)
     }
 
     /// A note that an access changed nothing never leads the report.

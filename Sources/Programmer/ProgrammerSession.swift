@@ -46,6 +46,10 @@ public final class ProgrammerSession {
     public let plan: ProgrammingPlan
     public let options: SessionOptions
     let lintFindings: [Finding]
+    /// Why the programmer cannot plan the image with this loader's StorageInfo, when a lint
+    /// finding explains it (a sector table shorter than the device): the session reports that
+    /// finding instead of refusing the image as bad input.
+    private(set) var planRefusal: String?
 
     public init(loader: LoaderFile, image: FirmwareImage, imageName: String, options: SessionOptions) throws(SessionError) {
         self.loader = loader
@@ -73,7 +77,11 @@ public final class ProgrammerSession {
                 segments: image.segments.map { ($0.address, $0.bytes) }, layout: layout,
                 chunkSize: options.chunkSize, fullChipErase: options.fullChipErase)
         } catch {
-            throw .plan(error, image: imageName)
+            guard lintFindings.contains(where: { $0.severity == .error && StorageInfoRule.misusedCodes.contains($0.code) }) else {
+                throw .plan(error, image: imageName)
+            }
+            plan = ProgrammingPlan(eraseRuns: [], fullChipErase: false, chunks: [], internalSegments: [], requestedRanges: [])
+            planRefusal = "\(imageName): \(error)"
         }
         self.layout = layout
     }
@@ -173,6 +181,8 @@ final class SessionRun {
         var registers: RegisterSnapshot?
         /// SysTick CTRL/VAL reads while SysTick was off, during this call.
         var sysTickReadsWhileDisabled: UInt64 = 0
+        /// DWT CYCCNT reads while the cycle counter was stopped, during this call.
+        var cycleCounterReadsWhileStopped: UInt64 = 0
         /// The board's OCTOSPI was in memory-mapped mode (CR.FMODE=11) when the call began / ended.
         var memoryMappedAtStart = false
         var memoryMappedAtEnd = false
@@ -209,6 +219,11 @@ final class SessionRun {
             return
         }
         guard let info else { return }
+        if let why = session.planRefusal {
+            log.append("Error: the data does not fit the external memory the loader describes")
+            failure = .init(call: "planning \(session.imageName)", pc: nil, symbol: nil, description: why)
+            return
+        }
 
         let flash = NORFlash(part: FlashPart.part(named: options.board.flash) ?? .is25lp512m,
                              content: options.initialFlash, timing: options.flashTiming)
@@ -398,6 +413,7 @@ final class SessionRun {
         let start = board.clock.now
         let before = board.machine.totalInstructions
         let sysTickBefore = board.machine.systemControl.sysTick.readsWhileDisabled
+        let cycleCounterBefore = board.machine.dwt.readsWhileStopped
         let controller = options.board.octospi.instance == 2 ? board.soc.octospi2 : board.soc.octospi1
         let mappedBefore = controller.fmode == 3
         let outcome = board.machine.call(
@@ -423,6 +439,7 @@ final class SessionRun {
                                 instructions: board.machine.totalInstructions &- before, result: result, succeeded: ok,
                                 registers: board.machine.lastRegisters,
                                 sysTickReadsWhileDisabled: board.machine.systemControl.sysTick.readsWhileDisabled &- sysTickBefore,
+                                cycleCounterReadsWhileStopped: board.machine.dwt.readsWhileStopped &- cycleCounterBefore,
                                 memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3,
                                 polls: Array(board.machine.pollRuns(minimum: 8).prefix(3))))
         trace += board.drainEvents(call: index)

@@ -55,6 +55,12 @@ public struct SessionReport: Codable, Sendable {
 
     public var succeeded: Bool { result == "ok" }
 
+    /// The programmer would not load the loader at all (its first finding says why): `program`
+    /// exits 2 for it, as for any input it cannot use, and 1 for a loader that loads and fails.
+    public var loaderCannotBeLoaded: Bool {
+        findings.first.map { StorageInfoRule.unloadableCodes.contains($0.code) } ?? false
+    }
+
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

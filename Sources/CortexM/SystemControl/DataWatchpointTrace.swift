@@ -14,6 +14,9 @@ public final class DataWatchpointTrace: Peripheral {
     private let clock: VirtualClock
     private let debug: DebugControlBlock
     private let log: EventLog
+    /// CYCCNT reads while it was not counting (DEMCR.TRCENA or CTRL.CYCCNTENA clear): a delay
+    /// loop on it never ends, which the diagnosis names.
+    public private(set) var readsWhileStopped: UInt64 = 0
 
     init(clock: VirtualClock, debug: DebugControlBlock, log: EventLog) {
         self.clock = clock
@@ -52,7 +55,9 @@ public final class DataWatchpointTrace: Peripheral {
         let word: UInt32
         switch offset & ~3 {
         case 0x0: word = control
-        case 0x4: word = cycleCount
+        case 0x4:
+            word = cycleCount
+            if !counting { readsWhileStopped &+= 1 }
         default: word = 0
         }
         return lane(of: word, offset: offset, width: width)

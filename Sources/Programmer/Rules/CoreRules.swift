@@ -28,6 +28,11 @@ struct UnexpectedExceptionRule: DiagnosisRule {
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         for call in context.calls {
+            if case .faulted(let fault) = call.outcome, case .supervisorCall(let imm) = fault.kind {
+                return SessionFinding(code: code, severity: .error,
+                                      message: "\(call.name) executes SVC #\(imm) (an RTOS call such as osDelay): the SVCall exception has no handler in a loader and no kernel runs; use a polled delay",
+                                      call: call.name, evidence: [fault.description])
+            }
             guard case .exceptionTaken(let entry) = call.outcome else { continue }
             var evidence = [entry.description]
             for (e, event) in context.machineEvents() {
@@ -45,23 +50,59 @@ struct UnexpectedExceptionRule: DiagnosisRule {
 }
 
 /// `stack-overflow`: the stack grew below the ~1 KiB the programmer leaves above the image
-/// (MSP = end of the downloaded bytes + 0x3FC) into the loader's own code or data.
+/// (MSP = end of the downloaded bytes + 0x3FC): into the loader's own code or data, below the
+/// RAM base (the push faults on unmapped memory), or far enough that a fault hit memory a few
+/// frames below SP.
 struct StackOverflowRule: DiagnosisRule {
     let code = "stack-overflow"
+    /// "A few frames": a fault this close below SP (or above it, inside the frame just
+    /// allocated) is a stack access, not a stray pointer.
+    static let frameReach: Int64 = 0x200
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         let run = context.run
-        guard run.readOnlyDamage != nil || (run.stackReachedImage && context.failed) else { return nil }
         var evidence = [String(format: "MSP = 0x%08X (end of the downloaded image 0x%08X + 0x3FC); deepest stack use seen: %d bytes",
                                run.stackTop, run.imageRange.upperBound, run.maxStackDepth)]
+        var call = context.failedCall?.record.name ?? context.calls.last?.name
+        if let (sp, record, fault) = Self.faultBelowStack(context) {
+            call = record.name
+            evidence.append(String(format: "%@ stopped with SP = 0x%08X, %d bytes below the MSP it was given", record.name, sp, Int64(run.stackTop) - Int64(sp)))
+            if sp < SimulatedBoard.sramBase {
+                evidence.append(String(format: "SP is below the RAM base 0x%08X: every push there faults", SimulatedBoard.sramBase))
+            } else if sp < run.imageRange.upperBound {
+                evidence.append(String(format: "SP is inside the loader's own bytes (0x%08X-0x%08X)", run.imageRange.lowerBound, run.imageRange.upperBound - 1))
+            }
+            evidence.append(fault.description)
+        } else if run.readOnlyDamage != nil || (run.stackReachedImage && context.failed) {
+            // The stack reached the loader's bytes.
+        } else {
+            return nil
+        }
         if let damage = run.readOnlyDamage {
             evidence.append(String(format: "the loader's read-only bytes at 0x%08X%@ were overwritten", damage.address,
                                    damage.symbol.map { " (\($0))" } ?? ""))
         }
-        let call = context.failedCall?.record.name ?? context.calls.last?.name
         return SessionFinding(code: code, severity: .error,
-                              message: "the stack ran below the ~1 KiB the programmer reserves above the loader and into the loader itself: move large buffers off the stack (static, or write from the programmer's buffer directly)",
+                              message: "the stack ran below the ~1 KiB the programmer reserves above the loader (into the loader itself, or below RAM): move large buffers off the stack (static, or write from the programmer's buffer directly) and avoid deep recursion",
                               call: call, evidence: evidence)
+    }
+
+    /// A faulted call whose SP left the programmer's stack downwards: below the loader's
+    /// bytes or RAM, or with the fault address a few frames from SP.
+    static func faultBelowStack(_ context: DiagnosisContext) -> (UInt32, SessionRun.CallRecord, Fault)? {
+        let run = context.run
+        for call in context.calls {
+            guard case .faulted(let fault) = call.outcome, let sp = call.registers?.sp else { continue }
+            let stackFloor = run.imageRange.upperBound
+            if sp < stackFloor, sp < run.stackTop {
+                return (sp, call, fault)
+            }
+            if let address = fault.address, address < stackFloor || address < SimulatedBoard.sramBase,
+               abs(Int64(address) - Int64(sp)) <= frameReach, sp < run.stackTop {
+                return (sp, call, fault)
+            }
+        }
+        return nil
     }
 }
 

@@ -63,44 +63,17 @@ struct DummyCyclesRule: FlashEventRule {
 /// (cubeprogrammer-loader.md §4 item 7).
 struct PageBoundaryRule: FlashEventRule {
     let code = "page-boundary"
-    func matches(_ e: FlashEvent) -> Bool { if case .pageWrapped = e { return true }; return false }
-    func message(_ e: FlashEvent, count: Int) -> String {
-        "a page program crossed a 256-byte page boundary and wrapped to the start of the page: the programmer's chunks start anywhere, so split every write at 256-byte page boundaries"
-    }
-}
-
-/// `address-width`: 3-byte addressing (or the bank register) put data above 16 MiB
-/// somewhere else (§A.7 gotcha 1).
-struct AddressWidthRule: DiagnosisRule {
-    let code = "address-width"
-
-    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
-        let base = context.session.layout.base
-        let requestsHigh = context.session.plan.requestedRanges.contains { $0.upperBound &- base >= 0x0100_0000 }
-        let mismatchHigh = context.run.verifyMismatch.map { $0.address &- base >= 0x0100_0000 } ?? false
-        let outside = context.unrequestedChanges()
-        guard requestsHigh, mismatchHigh || !outside.isEmpty else { return nil }
-        // A 3-byte command carries A23..A0 only; the flash adds the bank register's bits.
-        // Programs and erases misplace data; reads (memory-mapped read-back) misplace the view.
-        let threeByte = context.flashEvents().filter {
-            guard case .commandDecoded(let c) = $0.event, c.bank != nil, c.sentAddress != nil else { return false }
-            return isProgramOrErase(c.opcode) || (mismatchHigh && isRead(c.opcode))
+    func matches(_ e: FlashEvent) -> Bool {
+        switch e {
+        case .pageWrapped, .programLongerThanPage: true
+        default: false
         }
-        guard let first = threeByte.first else { return nil }
-        var evidence = [context.evidence(first.entry, first.event.message)]
-        if let r = outside.first { evidence.append(String(format: "flash 0x%08X-0x%08X changed though nothing was written there", r.lowerBound, r.upperBound - 1)) }
-        if let m = context.run.verifyMismatch { evidence.append(String(format: "read-back differs first at 0x%08X", m.address)) }
-        return SessionFinding(code: code, severity: .error,
-                              message: "the loader addresses the 64 MiB flash with 3-byte addresses: everything above 16 MiB lands in the bank the bank address register selects (aliased into the low 16 MiB); use the 4-byte opcodes (12h/34h/21h/DCh/6Ch/ECh) with a 32-bit OCTOSPI address",
-                              call: context.label(first.entry.call), evidence: evidence)
     }
-
-    private func isProgramOrErase(_ op: UInt8) -> Bool {
-        [0x02, 0x32, 0x38, 0x20, 0xD7, 0x52, 0xD8].contains(op)
-    }
-
-    private func isRead(_ op: UInt8) -> Bool {
-        [0x03, 0x0B, 0x3B, 0xBB, 0x6B, 0xEB].contains(op)
+    func message(_ e: FlashEvent, count: Int) -> String {
+        if case .programLongerThanPage(let command, let sent, let kept) = e {
+            return "a page program (\(command)) sent \(sent) bytes in one command, but a page program writes at most one \(kept)-byte page: the flash keeps only the last \(kept) bytes, wrapped inside the page; split every write at \(kept)-byte page boundaries"
+        }
+        return "a page program crossed a 256-byte page boundary and wrapped to the start of the page: the programmer's chunks start anywhere, so split every write at 256-byte page boundaries"
     }
 }
 

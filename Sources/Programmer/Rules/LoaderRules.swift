@@ -7,6 +7,13 @@ struct StorageInfoRule: DiagnosisRule {
     /// The lint codes that make CubeProgrammer refuse the file; the session stops before
     /// downloading anything when one is present, and this rule reports it under its own code.
     static let unloadableCodes: Set<String> = ["storageinfo-missing", "storageinfo-layout", "entry-point-missing"]
+    /// Lint errors after which the programmer refuses or misuses a loader it can load
+    /// (cubeprogrammer-loader.md §1.2): they come first in a session's findings, whatever
+    /// else went wrong at run time.
+    static let misusedCodes: Set<String> = unloadableCodes.union([
+        "sector-table-size", "sector-table-unterminated", "device-name-mismatch", "device-name-unterminated",
+        "device-type-unknown", "sector-erase-missing",
+    ])
     let code = "storageinfo"
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {

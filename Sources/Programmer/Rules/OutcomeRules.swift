@@ -30,16 +30,25 @@ struct SysTickNotRunningRule: DiagnosisRule {
         let hot = call.hotSpots.first { spot in
             spot.symbol.map { s in tickSymbols.contains { s.name.lowercased().contains($0) } } ?? false
         }
-        guard call.sysTickReadsWhileDisabled > 0 || hot != nil else { return nil }
+        guard call.sysTickReadsWhileDisabled > 0 || call.cycleCounterReadsWhileStopped > 0 || hot != nil else { return nil }
         var evidence: [String] = []
         if call.sysTickReadsWhileDisabled > 0 {
             evidence.append("SysTick CTRL/VAL read \(call.sysTickReadsWhileDisabled) times while SysTick_CTRL.ENABLE=0: COUNTFLAG never sets")
+        }
+        if call.cycleCounterReadsWhileStopped > 0 {
+            evidence.append("DWT CYCCNT read \(call.cycleCounterReadsWhileStopped) times while it was stopped (DEMCR.TRCENA and DWT_CTRL.CYCCNTENA must both be 1): it never advances")
+        }
+        for (entry, event) in context.machineEvents() {
+            if case .sysTickEnabled(true, _, _) = event {
+                evidence.append(context.evidence(entry, event.message + "; with interrupts masked (PRIMASK) or no handler, a tick counted by SysTick_Handler never advances"))
+                break
+            }
         }
         if let hot { evidence.append("spinning in \(hot)") }
         evidence += context.pollEvidence(call)
         evidence += call.hotSpots.prefix(3).map { "hot: \($0)" }
         return SessionFinding(code: code, severity: .error,
-                              message: "\(call.name) waits for a SysTick tick that never comes (no SysTick running, or a tick that only the SysTick interrupt would advance, and loaders run with interrupts off): use a polled counter (DWT CYCCNT, or SysTick with COUNTFLAG polling after enabling it)",
+                              message: "\(call.name) waits for a tick that never comes (SysTick not running, a HAL tick that only the SysTick interrupt would advance while loaders run with interrupts off, or a DWT cycle counter never started): use a polled counter (SysTick COUNTFLAG after enabling it, or DWT CYCCNT after setting TRCENA and CYCCNTENA)",
                               call: call.name, evidence: evidence)
     }
 }
@@ -65,32 +74,67 @@ struct TimeoutRule: DiagnosisRule {
 }
 
 /// `return-value`: a result outside the 1/0 contract, or 0 after the work was done (the
-/// HAL_OK = 0 habit; cubeprogrammer-loader.md §4 item 3).
+/// HAL_OK = 0 habit; cubeprogrammer-loader.md §4 item 3), for every entry point the programmer
+/// calls: Write and SectorErase (proved by the flash content), Verify (64-bit: R0 is 0 or the
+/// first failing address, R1 the checksum).
 struct ReturnValueRule: DiagnosisRule {
     let code = "return-value"
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         let run = context.run
-        for call in context.calls where call.function != "Verify" {
+        let base = context.session.layout.base
+        for call in context.calls {
             guard case .returned(let r0, _) = call.outcome else { continue }
+            if call.function == "Verify" {
+                if let f = verifyConvention(context, call: call, r0: r0) { return f }
+                continue
+            }
             if r0 > 1 {
-                return SessionFinding(code: code, severity: context.failed ? .error : .warning,
+                // The programmer takes any non-zero value as success: an odd value changes
+                // nothing by itself, so it is never the error that stopped a session.
+                return SessionFinding(code: code, severity: context.failed ? .warning : .note,
                                       message: String(format: "%@ returned 0x%08X: the contract is 1 = success, 0 = failure; the programmer takes any non-zero value as success, so real failures go unnoticed", call.name, r0),
                                       call: call.name, evidence: ["R0 = \(String(format: "0x%08X", r0))"] + context.pollEvidence(call))
             }
-            if r0 == 0, call.function == "Write", call.arguments.count == 3, let flash = run.board?.flash,
-               let chunk = context.session.plan.chunks.first(where: { $0.address == call.arguments[0] && $0.bytes.count == Int(call.arguments[1]) }) {
-                let actual = flash.read(address: chunk.address &- context.session.layout.base, count: chunk.bytes.count)
-                if actual == chunk.bytes {
+            guard r0 == 0, let flash = run.board?.flash else { continue }
+            if call.function == "Write", call.arguments.count == 3,
+               let chunk = context.session.plan.chunks.first(where: { $0.address == call.arguments[0] && $0.bytes.count == Int(call.arguments[1]) }),
+               flash.read(address: chunk.address &- base, count: chunk.bytes.count) == chunk.bytes {
+                return SessionFinding(code: code, severity: .error,
+                                      message: "\(call.name) programmed its data correctly but returned 0, which the programmer reads as failure: return 1 on success (HAL_OK is 0; the loader contract is the opposite)",
+                                      call: call.name,
+                                      evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0", chunk.bytes.count, chunk.address)] + context.pollEvidence(call))
+            }
+            if call.function == "SectorErase", call.arguments.count == 2, call.arguments[1] >= call.arguments[0],
+               call.arguments[0] >= base,
+               let first = context.session.layout.sector(containing: UInt64(call.arguments[0] &- base)),
+               let last = context.session.layout.sector(containing: UInt64(call.arguments[1] &- base)) {
+                let start = UInt32(first.start), end = UInt32(last.start + last.size)
+                let erased = flash.read(address: start, count: Int(end - start)).allSatisfy { $0 == 0xFF }
+                if erased {
                     return SessionFinding(code: code, severity: .error,
-                                          message: "\(call.name) programmed its data correctly but returned 0, which the programmer reads as failure: return 1 on success (HAL_OK is 0; the loader contract is the opposite)",
+                                          message: "\(call.name) erased its sectors but returned 0, which the programmer reads as failure: return 1 on success (HAL_OK is 0; the loader contract is the opposite)",
                                           call: call.name,
-                                          evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0", chunk.bytes.count, chunk.address)]
-                                            + context.pollEvidence(call))
+                                          evidence: [String(format: "flash 0x%08X-0x%08X is erased (all FFh) as requested; R0 = 0", base &+ start, base &+ end &- 1)] + context.pollEvidence(call))
                 }
             }
         }
         return nil
+    }
+
+    /// Verify returns R0 = 0 when the memory matches, else the first failing address; R1 the
+    /// checksum. A value that is no address of the verified range while the flash matches is
+    /// the 1-for-success habit (or a 32-bit return).
+    private func verifyConvention(_ context: DiagnosisContext, call: SessionRun.CallRecord, r0: UInt32) -> SessionFinding? {
+        guard r0 != 0, call.arguments.count == 4, let flash = context.run.board?.flash else { return nil }
+        let start = call.arguments[0], bytes = UInt64(call.arguments[2]) * 4
+        if UInt64(r0) >= UInt64(start), UInt64(r0) < UInt64(start) + bytes { return nil }
+        guard let chunk = context.session.plan.chunks.first(where: { $0.address & ~3 == start }),
+              flash.read(address: chunk.address &- context.session.layout.base, count: chunk.bytes.count) == chunk.bytes else { return nil }
+        return SessionFinding(code: code, severity: .error,
+                              message: String(format: "%@ returned R0 = 0x%08X, which is no address in the verified range 0x%08X-0x%08llX, although the flash matches: Verify returns a 64-bit value, 0 in R0 on a match (or the first failing address) and the checksum in R1, not 1 for success", call.name, r0, start, UInt64(start) + bytes - 1),
+                              call: call.name,
+                              evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0x%08X", chunk.bytes.count, chunk.address, r0)])
     }
 }
 

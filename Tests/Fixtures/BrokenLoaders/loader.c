@@ -75,7 +75,12 @@ const struct StorageInfo StorageInfo = {
     FLASH_SIZE,
     PAGE_SIZE,
     0xFF,
+#ifdef BUG_SECTOR_TABLE_4M
+    /* Mistake: the sector count of the 4 MiB part the loader was cut from. */
+    { { 0x400000u / SECTOR_SIZE, SECTOR_SIZE }, { 0, 0 } },
+#else
     { { FLASH_SIZE / SECTOR_SIZE, SECTOR_SIZE }, { 0, 0 } },
+#endif
 };
 
 /* ---------------------------------------------------------------------- */
@@ -156,6 +161,69 @@ static int wait_clear(uint32_t mask, uint32_t timeout)
 #define CCR_ADSIZE        CCR_ADSIZE_32
 #endif
 #define CMD_BLOCK_ERASE64 0xDCu   /* 4BER 64 KiB, 32-bit address */
+#define CMD_WRITE_BANK    0x17u   /* volatile bank address register, no WREN */
+#define CMD_ENTER_4B      0xB7u
+
+/* Program command and its data lines: 34h 1-1-4 by default; PROG_12 uses the
+ * single-line 12h, PROG_3E the other 4-byte quad program opcode. */
+#if defined(PROG_12) && !defined(BUG_ADDRESS_WIDTH)
+#undef CMD_QUAD_PROGRAM
+#define CMD_QUAD_PROGRAM  0x12u
+#define CCR_PROG_DMODE    CCR_DMODE_1
+#elif defined(PROG_3E) && !defined(BUG_ADDRESS_WIDTH)
+#undef CMD_QUAD_PROGRAM
+#define CMD_QUAD_PROGRAM  0x3Eu
+#define CCR_PROG_DMODE    CCR_DMODE_4
+#else
+#define CCR_PROG_DMODE    CCR_DMODE_4
+#endif
+/* Address width of each command family (all 32-bit in the baseline). */
+#define CCR_PROG_ADSIZE   CCR_ADSIZE
+#define CCR_ERASE_ADSIZE  CCR_ADSIZE
+#define CCR_READ_ADSIZE   CCR_ADSIZE
+#if defined(BUG_ADDRESS_PROGRAM_3B)
+/* Mistake: "02h is the page program" (a 16 MiB part's 1-1-1 program with a
+ * 3-byte address), while erase and read use the 4-byte opcodes. */
+#undef CMD_QUAD_PROGRAM
+#undef CCR_PROG_DMODE
+#undef CCR_PROG_ADSIZE
+#define CMD_QUAD_PROGRAM  0x02u
+#define CCR_PROG_DMODE    CCR_DMODE_1
+#define CCR_PROG_ADSIZE   CCR_ADSIZE_24
+#elif defined(BUG_ERASE_3B)
+/* Mistake: the 3-byte 20h sector erase kept from the old driver. */
+#undef CMD_SECTOR_ERASE
+#undef CCR_ERASE_ADSIZE
+#define CMD_SECTOR_ERASE  0x20u
+#define CCR_ERASE_ADSIZE  CCR_ADSIZE_24
+#elif defined(BUG_MMAP_ADSIZE24)
+/* Mistake: memory-mapped 6Ch with the 24-bit address size of the old driver. */
+#undef CCR_READ_ADSIZE
+#define CCR_READ_ADSIZE   CCR_ADSIZE_24
+#elif defined(BUG_STALE_BANK) || defined(OK_BANK)
+/* 3-byte 32h with the bank address register (17h) for bits 25:24. */
+#undef CMD_QUAD_PROGRAM
+#undef CCR_PROG_ADSIZE
+#define CMD_QUAD_PROGRAM  0x32u
+#define CCR_PROG_ADSIZE   CCR_ADSIZE_24
+#elif defined(OK_4BYTE_MODE)
+/* 4-byte address mode (B7h): the 3-byte opcodes then take 32-bit addresses,
+ * as the W25Q512 community loader does. */
+#undef CMD_QUAD_PROGRAM
+#undef CMD_SECTOR_ERASE
+#undef CMD_QUAD_READ
+#define CMD_QUAD_PROGRAM  0x32u
+#define CMD_SECTOR_ERASE  0x20u
+#define CMD_QUAD_READ     0x6Bu
+#endif
+#ifdef READ_1_1_1
+/* Memory-mapped Fast Read 4B (0Ch, 1-1-1, 8 dummies by default). */
+#undef CMD_QUAD_READ
+#define CMD_QUAD_READ     0x0Cu
+#define CCR_READ_DMODE    CCR_DMODE_1
+#else
+#define CCR_READ_DMODE    CCR_DMODE_4
+#endif
 
 #define SR_WIP  0x01u
 #define SR_WEL  0x02u
@@ -166,11 +234,13 @@ static int wait_clear(uint32_t mask, uint32_t timeout)
 /* Read Register left at its reset value (DC = 0000): 6Ch then uses its
  * default of 8 dummy clocks (is25lp512m.md §A.4, §A.7 item 5). The reset
  * command 66h/99h in Init restores that default whatever ran before. */
+#ifndef MMAP_DUMMY_CYCLES
 #ifdef BUG_DUMMY_CYCLES
 /* Mistake: 6 dummy clocks copied from the EBh (quad I/O) row. */
 #define MMAP_DUMMY_CYCLES 6u
 #else
 #define MMAP_DUMMY_CYCLES 8u
+#endif
 #endif
 
 /* ---------------------------------------------------------------------- */
@@ -187,9 +257,11 @@ static void set_fmode(uint32_t fmode)
 static int ospi_command(uint32_t ccr, uint32_t instruction, uint32_t address,
                         uint32_t dummy, int read, uint8_t *data, uint32_t length)
 {
+#if !defined(BUG_MMP_NO_WAIT) && !defined(BUG_MMP_ABORT_LATE)
     if (!wait_clear(OSPI_SR_BUSY, T_REGISTER)) {
         return 0;
     }
+#endif
     set_fmode(read ? OSPI_FMODE_IND_READ : OSPI_FMODE_IND_WRITE);
     OSPI_CCR = ccr;
     OSPI_TCR = dummy;
@@ -255,18 +327,29 @@ static int ospi_abort(void);
 
 /* WIP polling with a timeout: on expiry the poll is aborted and the caller
  * reports failure instead of hanging until the host gives up. */
+#ifdef HAL_STYLE
+static int hal_wait_smf(uint32_t timeout);
+#endif
+
 static int flash_wait_ready(uint32_t timeout)
 {
     if (!autopoll_start(SR_WIP, 0)) {
         return 0;
     }
+#ifdef HAL_STYLE
+    /* HAL_OSPI_AutoPolling: a HAL_GetTick() timeout, in ms. */
+    (void)timeout;
+    if (!hal_wait_smf(timeout > T_PAGE_PROGRAM ? 5000u : 100u)) {
+#else
     if (!wait_set(OSPI_SR_SMF, timeout)) {
+#endif
         (void)ospi_abort();
         return 0;
     }
     OSPI_FCR = OSPI_FCR_ALL;
     return 1;
 }
+
 
 #ifdef BUG_TIMEOUT
 /* Mistake: "ready" is taken to mean the whole status register reads 00h, and
@@ -318,7 +401,7 @@ static int mmap_enter(void)
         return 0;
     }
     set_fmode(OSPI_FMODE_IND_WRITE);
-    OSPI_CCR = CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE | CCR_DMODE_4;
+    OSPI_CCR = CCR_IMODE_1 | CCR_ADMODE_1 | CCR_READ_ADSIZE | CCR_READ_DMODE;
     OSPI_TCR = MMAP_DUMMY_CYCLES;
     OSPI_IR = CMD_QUAD_READ;
     set_fmode(OSPI_FMODE_MMAP);
@@ -447,6 +530,111 @@ static void hal_delay(uint32_t ms)
     }
 }
 #define AFTER_RESET_DELAY() hal_delay(1)
+#elif defined(HAL_STYLE)
+/* HAL's tick, in plain C (no ST code): uwTick, HAL_GetTick, HAL_Delay. The
+ * correct loader polls SysTick's COUNTFLAG in HAL_GetTick (SysTick runs
+ * without TICKINT); the BUG_HAL_DELAY one keeps HAL's interrupt-driven tick,
+ * which never advances with interrupts off. */
+typedef enum { HAL_OK = 0, HAL_ERROR = 1, HAL_BUSY = 2, HAL_TIMEOUT = 3 } HAL_StatusTypeDef;
+volatile uint32_t uwTick;
+
+__attribute__((noinline, weak)) uint32_t HAL_GetTick(void)
+{
+#ifndef BUG_HAL_DELAY
+    if ((SYST_CSR & SYST_CSR_COUNTFLAG) != 0) {
+        uwTick++;
+    }
+#endif
+    return uwTick;
+}
+
+__attribute__((noinline, weak)) void HAL_Delay(uint32_t Delay)
+{
+    uint32_t tickstart = HAL_GetTick();
+    uint32_t wait = Delay;
+    if (wait < 0xFFFFFFFFu) {
+        wait += 1u;
+    }
+    while ((HAL_GetTick() - tickstart) < wait) {
+    }
+}
+
+static HAL_StatusTypeDef HAL_InitTick(void)
+{
+    SYST_RVR = 4000u - 1u;      /* 1 ms at 4 MHz */
+    SYST_CVR = 0;
+#ifdef BUG_HAL_DELAY
+    /* Mistake: HAL's SysTick interrupt tick; Init runs with PRIMASK set. */
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+#else
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_ENABLE;
+#endif
+    return HAL_OK;
+}
+
+static int hal_wait_smf(uint32_t timeout_ms)
+{
+    uint32_t start = HAL_GetTick();
+    while ((OSPI_SR & OSPI_SR_SMF) == 0) {
+        if ((HAL_GetTick() - start) > timeout_ms) {
+            return 0;
+        }
+    }
+    return 1;
+}
+#define AFTER_RESET_DELAY() HAL_Delay(1)
+#elif defined(BUG_DWT_DELAY) || defined(OK_DWT)
+#define DEMCR       REG32(0xE000EDFCu)
+#define DWT_CTRL    REG32(0xE0001000u)
+#define DWT_CYCCNT  REG32(0xE0001004u)
+/* A cycle-counter delay, as the community loaders do. */
+__attribute__((noinline)) static void cycle_wait(uint32_t cycles)
+{
+    DEMCR |= 1u << 24;          /* TRCENA */
+#ifndef BUG_DWT_DELAY
+    DWT_CYCCNT = 0;
+    DWT_CTRL |= 1u;             /* CYCCNTENA */
+#endif
+    /* Mistake (BUG_DWT_DELAY): CYCCNTENA never set, "the debugger starts it". */
+    uint32_t start = DWT_CYCCNT;
+    while ((DWT_CYCCNT - start) < cycles) {
+    }
+}
+#define AFTER_RESET_DELAY() cycle_wait(8000u)
+#elif defined(BUG_SVC_OSDELAY)
+/* Mistake: CMSIS-RTOS2 osDelay (an SVC into the kernel) kept from the
+ * application's flash driver. */
+__attribute__((noinline)) static void osDelay(uint32_t ticks)
+{
+    register uint32_t r0 __asm("r0") = ticks;
+    __asm volatile("svc 0" : "+r"(r0) :: "memory");
+}
+#define AFTER_RESET_DELAY() osDelay(1)
+#elif defined(BUG_PENDSV)
+/* Mistake: osKernelStart's context switch request (PendSV) with interrupts on. */
+#define SCB_ICSR REG32(0xE000ED04u)
+static void kernel_start(void)
+{
+    SCB_ICSR = 1u << 28;        /* PENDSVSET */
+    __asm volatile("cpsie i" ::: "memory");
+    spin(2000);
+}
+#define AFTER_RESET_DELAY() kernel_start()
+#elif defined(BUG_SYSTICK_TICKINT_NOVTOR)
+/* Mistake: HAL_InitTick's SysTick interrupt and __enable_irq(), with no vector
+ * table of its own (the programmer's VTOR points nowhere useful). */
+static volatile uint32_t uwTick;
+static void tick_delay(uint32_t ms)
+{
+    SYST_RVR = 4000u - 1u;
+    SYST_CVR = 0;
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+    __asm volatile("cpsie i" ::: "memory");
+    uint32_t start = uwTick;
+    while ((uwTick - start) < ms + 1u) {
+    }
+}
+#define AFTER_RESET_DELAY() tick_delay(1)
 #else
 /* tRST is tens of microseconds (is25lp512m.md §A.7 item 3): 2000 iterations
  * are >= 1.5 ms at 4 MHz. */
@@ -485,13 +673,23 @@ static int flash_setup(void)
     }
     if ((sr & (SR_BP | SR_QE | SR_SRWD)) != SR_QE) {
         uint8_t value = SR_QE;
-        if (!flash_write_enable()
-            || !ospi_command(CCR_IMODE_1 | CCR_DMODE_1, CMD_WRSR, 0, 0, 0, &value, 1)
+#ifdef BUG_WREN_WRSR
+        /* Mistake: "WREN is for program and erase", not for the status register. */
+        if (
+#else
+        if (!flash_write_enable() ||
+#endif
+            !ospi_command(CCR_IMODE_1 | CCR_DMODE_1, CMD_WRSR, 0, 0, 0, &value, 1)
             || !flash_wait_ready(T_WRSR)
             || !flash_read_reg(CMD_RDSR, &sr, 1)
             || (sr & (SR_BP | SR_QE)) != SR_QE) {
             return 0;
         }
+    }
+#endif
+#ifdef OK_4BYTE_MODE
+    if (!flash_simple(CMD_ENTER_4B)) {
+        return 0;
     }
 #endif
     s_flash_ready = 1;
@@ -502,18 +700,37 @@ static int flash_setup(void)
 /* Flash operations                                                         */
 /* ---------------------------------------------------------------------- */
 
+#if defined(BUG_STALE_BANK) || defined(OK_BANK)
+/* Bits 25:24 of a 3-byte command come from the bank address register. */
+static int set_bank(uint32_t offset)
+{
+    uint8_t bank = (uint8_t)(offset >> 24);
+    return ospi_command(CCR_IMODE_1 | CCR_DMODE_1, CMD_WRITE_BANK, 0, 0, 0, &bank, 1);
+}
+#endif
+
 static int page_program(uint32_t offset, uint8_t *data, uint32_t length)
 {
-#ifndef BUG_WRITE_NOT_ENABLED
+#ifdef OK_BANK
+    if (!set_bank(offset)) {
+        return 0;
+    }
+#endif
+#if !defined(BUG_WRITE_NOT_ENABLED) && !defined(BUG_WREN_ONCE)
     if (!flash_write_enable()) {
         return 0;
     }
 #endif
-    if (!ospi_command(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE | CCR_DMODE_4,
+    if (!ospi_command(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_PROG_ADSIZE | CCR_PROG_DMODE,
                       CMD_QUAD_PROGRAM, offset, 0, 0, data, length)) {
         return 0;
     }
+#ifdef BUG_BUSY_PROGRAM
+    /* Mistake: "page program takes under a millisecond, no need to poll". */
+    return 1;
+#else
     return flash_wait_ready(T_PAGE_PROGRAM);
+#endif
 }
 
 /* Program [offset, offset+size): a Page Program must not cross a 256-byte
@@ -527,10 +744,32 @@ static int program_range(uint32_t offset, uint8_t *data, uint32_t size)
 #else
     uint32_t end = offset + size;
 #endif
+#ifdef BUG_WREN_ONCE
+    /* Mistake: one Write Enable per Write call; WEL clears after each page. */
+    if (!flash_write_enable()) {
+        return 0;
+    }
+#endif
+#ifdef BUG_STALE_BANK
+    /* Mistake: the bank is set once per call, from its first address. */
+    if (!set_bank(offset)) {
+        return 0;
+    }
+#endif
     while (offset < end) {
-#ifdef BUG_PAGE_BOUNDARY
+#if defined(BUG_PAGE_BOUNDARY)
         /* Mistake: whole 256-byte pieces from wherever the chunk starts. */
         uint32_t n = PAGE_SIZE;
+#elif defined(BUG_PIECE_4K)
+        /* Mistake: "the page is 4 KiB" (the erase sector size): one program
+         * command per 4 KiB, aligned. */
+        uint32_t n = SECTOR_SIZE - (offset % SECTOR_SIZE);
+#elif defined(BUG_PAGE_OFF_BY_ONE)
+        /* Mistake: "<=" instead of "<" at the page end: one byte too many. */
+        uint32_t n = PAGE_SIZE - (offset % PAGE_SIZE) + 1u;
+#elif defined(BUG_PAGE_WHOLE_CHUNK)
+        /* Mistake: the whole chunk in one command ("the OCTOSPI splits it"). */
+        uint32_t n = end - offset;
 #else
         uint32_t n = PAGE_SIZE - (offset % PAGE_SIZE);
 #endif
@@ -600,7 +839,7 @@ __attribute__((noinline)) static void trace_emit(const char *line, uint32_t leng
 }
 #endif
 
-#ifdef BUG_STACK_OVERFLOW
+#if defined(BUG_STACK_OVERFLOW) || defined(BUG_STACK_24K)
 /* Mistake: a 2 KiB staging copy of the host data on the stack ("program
  * from RAM we own"); the programmer gives ~1 KiB of stack. */
 static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n)
@@ -622,6 +861,9 @@ __attribute__((used)) uint32_t Init(void)
     zero_bss();                                 /* the host never zeroes .bss */
 #endif
     clocks_enable();
+#ifdef HAL_STYLE
+    (void)HAL_InitTick();
+#endif
 #ifdef BUG_HARD_FAULT
     /* Mistake: a board-revision latch read copied from a board whose FMC bank
      * 1 held it; here the FMC is neither clocked nor wired. */
@@ -675,14 +917,19 @@ __attribute__((used)) uint32_t Write(uint32_t Address, uint32_t Size, uint8_t *b
     if (!range_valid(Address, Size)) {
         return LOADER_FAIL;
     }
-#ifndef BUG_MMP_ACTIVE
+#if !defined(BUG_MMP_ACTIVE) && !defined(BUG_MMP_NO_WAIT) && !defined(BUG_MMP_ABORT_LATE)
     if (!mmap_exit()) {
         return LOADER_FAIL;
     }
 #endif
     uint32_t offset = Address - OSPI1_MEM_BASE;
-#ifdef BUG_STACK_OVERFLOW
+#if defined(BUG_STACK_OVERFLOW) || defined(BUG_STACK_24K)
+#ifdef BUG_STACK_24K
+    /* Mistake: "a whole 24 KiB staging buffer, to program fewer, larger pieces". */
+    uint8_t staging[24576];
+#else
     uint8_t staging[2048];
+#endif
     int ok = 1;
     while (ok && Size != 0) {
         uint32_t n = Size < sizeof staging ? Size : sizeof staging;
@@ -694,6 +941,10 @@ __attribute__((used)) uint32_t Write(uint32_t Address, uint32_t Size, uint8_t *b
     }
 #else
     int ok = program_range(offset, buffer, Size);
+#endif
+#ifdef BUG_MMP_ABORT_LATE
+    /* Mistake: the abort moved to "before re-entering memory-mapped mode". */
+    ok = mmap_exit() && ok;
 #endif
     ok = mmap_enter() && ok;
 #ifdef BUG_RETURN_VALUE
@@ -712,7 +963,7 @@ __attribute__((used)) uint32_t SectorErase(uint32_t EraseStartAddress, uint32_t 
         || !range_valid(EraseStartAddress, EraseEndAddress - EraseStartAddress + 1u)) {
         return LOADER_FAIL;
     }
-#ifndef BUG_MMP_ACTIVE
+#if !defined(BUG_MMP_ACTIVE) && !defined(BUG_MMP_NO_WAIT) && !defined(BUG_MMP_ABORT_LATE)
     if (!mmap_exit()) {
         return LOADER_FAIL;
     }
@@ -730,17 +981,37 @@ __attribute__((used)) uint32_t SectorErase(uint32_t EraseStartAddress, uint32_t 
     uint32_t offset = (EraseStartAddress - OSPI1_MEM_BASE) & ~(step - 1u);
     int ok = 1;
     while (ok && offset <= last) {
+#ifdef BUG_BUSY_POLL_BEFORE
+        ok = flash_wait_ready(T_SECTOR_ERASE);
+#endif
+#ifdef BUG_WREN_ERASE
+        /* Mistake: "WREN is for page program". */
+        ok = ospi_command(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ERASE_ADSIZE, opcode, offset, 0, 0, 0, 0);
+#else
         ok = flash_write_enable()
-          && ospi_command(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE, opcode, offset, 0, 0, 0, 0);
+          && ospi_command(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ERASE_ADSIZE, opcode, offset, 0, 0, 0, 0);
+#endif
 #if defined(BUG_TIMEOUT)
         ok = ok && flash_wait_idle_forever();
+#elif defined(BUG_BUSY_POLL_BEFORE)
+        /* Mistake: the WIP poll moved before the next command ("wait until the
+         * flash is free, then send"): the last erase is still running when the
+         * loader returns and the next command arrives. */
 #elif !defined(BUG_FLASH_BUSY)
         ok = ok && flash_wait_ready(T_SECTOR_ERASE);
 #endif
         offset += step;
     }
+#ifdef BUG_MMP_ABORT_LATE
+    ok = mmap_exit() && ok;
+#endif
     ok = mmap_enter() && ok;
+#ifdef BUG_RV_ERASE
+    /* Mistake: the HAL habit in the erase too: HAL_OK (0) on success. */
+    return ok ? 0u : 1u;
+#else
     return ok ? LOADER_OK : LOADER_FAIL;
+#endif
 }
 
 __attribute__((used)) uint32_t MassErase(uint32_t Parallelism)
@@ -783,5 +1054,10 @@ __attribute__((used)) uint64_t Verify(uint32_t MemoryAddr, uint32_t RAMBufferAdd
             return (checksum << 32) | (MemoryAddr + i);
         }
     }
+#ifdef BUG_RV_VERIFY
+    /* Mistake: "1 = success" as for every other entry point. */
+    return 1u;
+#else
     return checksum << 32;
+#endif
 }
