@@ -59,6 +59,9 @@ extension NORFlash {
                 return nil
             }
             guard needsWriteEnable() else { return nil }
+            let page = address & ~UInt32(part.pageSize - 1)
+            if injectFault(isErase: false, name: "\(name) at \(flashAddress(address))", range: page..<(page + UInt32(part.pageSize)),
+                           duration: times.pageProgram, now: now, apply: { program(command, data, at: address, now: now) }) { return nil }
             program(command, data, at: address, now: now)
             startBusy("\(name) at \(flashAddress(address))", times.pageProgram, suspendable: true)
             return nil
@@ -71,6 +74,8 @@ extension NORFlash {
                 refuseProtected(name, address: address, protected: protected, errorBit: FlashRegisters.eraseError)
                 return nil
             }
+            if injectFault(isErase: true, name: "\(name) at \(flashAddress(base))", range: range, duration: times.erase(bytes: size), now: now,
+                           apply: { fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now) }) { return nil }
             fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now)
             startBusy("\(name) at \(flashAddress(base))", times.erase(bytes: size), suspendable: true, isErase: true)
             return nil
@@ -83,6 +88,8 @@ extension NORFlash {
                 record(.chipEraseRefusedProtected(command: name, blockProtect: registers.blockProtect))
                 return nil
             }
+            if injectFault(isErase: true, name: name, range: 0..<UInt32(part.size), duration: times.chipErase, now: now,
+                           apply: { fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now) }) { return nil }
             fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now)
             startBusy(name, times.chipErase, isErase: true)
             return nil

@@ -110,6 +110,7 @@ enum Diagnosis {
     /// what else went wrong. More specific causes come before their symptoms (a page that
     /// wrapped before the verify mismatch it caused; a busy flash before the timeout).
     static let rules: [any DiagnosisRule] = [
+        InjectedFaultRule(),
         StorageInfoRule(),
         UninitializedBSSRule(),
         FPUDisabledRule(),

@@ -54,6 +54,8 @@ public struct SessionOptions: Sendable {
     public var hostSecondsPerCall: Double = 60
     /// Re-run a failed session on zeroed RAM to tell an uninitialized `.bss` apart.
     public var diagnoseUninitializedRAM = true
+    /// A chip failure to inject into the flash model (`--inject`).
+    public var fault: FlashFault?
 
     public init() {}
 }
