@@ -31,7 +31,8 @@ for t in "${targets[@]}"; do
   seed "$t"
   runs=$RUNS
   [[ $t == session ]] && runs=$SESSION_RUNS
-  args=(-runs="$runs" -artifact_prefix="$OUT/crashes/$t/" -print_final_stats=1 -rss_limit_mb=2048 -timeout=30 -max_len=65536)
+  timeout=30; [[ $t == session ]] && timeout=300  # a session under ASan on a shared machine: slow, not stuck
+  args=(-runs="$runs" -artifact_prefix="$OUT/crashes/$t/" -print_final_stats=1 -rss_limit_mb=2048 -timeout=$timeout -max_len=65536)
   [[ $SECONDS_LIMIT -gt 0 ]] && args+=(-max_total_time="$SECONDS_LIMIT")
   [[ $t == board ]] && args+=(-max_len=4096 -dict=Fuzz/board.dict)
   echo "fuzz: $t (${runs} runs)"

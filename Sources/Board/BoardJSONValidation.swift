@@ -262,7 +262,9 @@ struct RawJSON {
                 index += 1
                 return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                guard index + 1 < bytes.count else { break }
+                // A backslash as the last byte: found by the board fuzz target, which hung here
+                // when this branch left `index` where it was.
+                guard index + 1 < bytes.count else { throw fail("the file ends inside a string (missing '\"')") }
                 let e = bytes[index + 1]
                 switch e {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)

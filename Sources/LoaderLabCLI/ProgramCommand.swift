@@ -164,10 +164,12 @@ struct ProgramCommand: ParsableCommand {
             let size = (FlashPart.part(named: boardValue.flash) ?? .is25lp512m).size
             let bytes: [UInt8]
             do { bytes = try InputFile.read(initialFlash, limit: size) } catch {
+                // Larger than the device: refused, with its size and the device's.
                 throw bad(BadInput(error: error.reason, file: initialFlash))
             }
-            guard bytes.count == size else {
-                throw bad(BadInput(error: "--initial-flash is \(bytes.count) bytes; the \(boardValue.flash) holds exactly \(size)", file: initialFlash))
+            if bytes.count != size {
+                // A dump of the first sectors is useful; say what the rest holds rather than take it silently.
+                FileHandle.standardError.write(Data("loaderlab: \(initialFlash): warning: --initial-flash is \(bytes.count) bytes; the \(boardValue.flash) holds \(size): the rest starts erased (FFh)\n".utf8))
             }
             options.initialFlash = .bytes(bytes)
         }
