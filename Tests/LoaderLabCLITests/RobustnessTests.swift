@@ -177,3 +177,26 @@ struct RobustnessTests {
         for code in LoaderFile.unrunnableCodes { #expect(!r.stdout.contains("\"\(code)\""), "\(code) in \(r.stdout)") }
     }
 }
+
+/// The broken-loader corpus under the cap: every loader ends with a report (exit 0 or 1) or a
+/// refusal (2), never a signal, and no run's resident peak reaches 1 GiB.
+@Suite("Robustness: the broken-loader corpus under the memory cap")
+struct CorpusUnderCapTests {
+    static let names = ["address-width", "collateral-damage", "dummy-cycles", "flash-busy", "fpu-disabled", "garbage-return",
+                        "hard-fault", "loops-forever", "memory-mapped-active", "page-boundary", "peripheral-clock-disabled",
+                        "pins-not-routed", "quad-not-enabled", "return-value", "stack-overflow", "stack-smash", "storageinfo-layout",
+                        "storageinfo-missing", "systick-not-running", "timeout", "unexpected-exception", "uninitialized-bss",
+                        "verify-mismatch", "write-not-enabled"]
+
+    @Test(arguments: names)
+    func aBrokenLoaderEndsWithAReportUnderTheCap(_ name: String) throws {
+        let loader = try Repository.brokenLoaderPath(name)
+        let r = try RobustnessTests.capped(["program", RobustnessTests.smallImage(), "--loader", loader, "--json",
+                                            "--init-timeout", "1", "--write-timeout", "1", "--erase-timeout", "1"],
+                                           kib: RobustnessTests.sessionCap)
+        #expect(!r.signalled, "\(name): \(r.stderr)")
+        #expect([0, 1, 2].contains(r.status), "\(name): exit \(r.status) \(r.stderr)")
+        #expect(r.stdout.contains("\"result\""), "\(name): a JSON report or bad-input object")
+        RobustnessTests.expectResidentPeakBelowOneGiB()
+    }
+}
