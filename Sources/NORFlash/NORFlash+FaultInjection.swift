@@ -74,7 +74,7 @@ extension NORFlash {
         guard let fault else { return false }
         let index = faultState.operations
         faultState.operations += 1
-        func trigger() { if faultState.triggered == nil { faultState.triggered = (now, "\(name) at \(flashAddress(range.lowerBound))") } }
+        func trigger() { if faultState.triggered == nil { faultState.triggered = (now, name) } }
         func setBusy(_ ends: DeviceTime) {
             registers.writeEnableLatch = false
             busy = BusyOperation(description: name, ends: ends, suspendable: false, isErase: isErase)
