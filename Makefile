@@ -4,7 +4,7 @@ SHELL := /bin/bash
 LOADER := build/IS25LP512M_STM32U5G7.stldr
 SAMPLE := build/sample-reported.hex
 
-.PHONY: deps loader fixtures demo test full-chip clean
+.PHONY: deps loader fixtures demo test full-chip fuzz clean
 
 deps:
 	@if ! pkg-config --exists unicorn 2>/dev/null || ! command -v arm-none-eabi-gcc >/dev/null; then \
@@ -40,6 +40,12 @@ full-chip: deps loader
 test: deps loader fixtures full-chip
 	swift build --build-tests
 	swift test --skip-build
+
+# libFuzzer targets (Fuzz/): the ELF/loader/lint reader, the HEX and S-record readers, the
+# board JSON, and a whole session on a mutated loader; counts and crashes in docs/robustness.md.
+fuzz: deps loader fixtures
+	bash Fuzz/build.sh
+	bash Fuzz/run.sh
 
 clean:
 	rm -rf build .build Firmware/.build

@@ -61,6 +61,6 @@ let package = Package(
             dependencies: ["Programmer", "LoaderFile", "ELF", "FirmwareImage", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "LoaderLabCLITests", dependencies: ["LoaderLabCLI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LoaderLabCLITests", dependencies: ["LoaderLabCLI", "TestSupport", "ELF", "LoaderFile"], swiftSettings: strict),
     ]
 )

@@ -9,6 +9,24 @@ public enum BoardError: Error, Equatable, CustomStringConvertible {
     case wrongAlternateFunction(file: String, signal: FlashSignal, pin: Pin, given: Int, expected: Int)
     case pinUsedTwice(file: String, pin: Pin, signals: [FlashSignal])
     case debugPin(file: String, signal: FlashSignal, pin: Pin)
+    /// Broken JSON, at its place.
+    case syntax(file: String, line: Int, column: Int, reason: String)
+    /// A value or key the schema refuses (`clock.sysclkHz: -160000000 is below 4000000`).
+    case invalidField(file: String, field: String, reason: String)
+
+    /// Where in the file, for machine-readable reports.
+    public var location: String? {
+        switch self {
+        case let .syntax(_, line, column, _): "line \(line), column \(column)"
+        case let .invalidField(_, field, _): field
+        case let .unsupported(_, field, _, _): field
+        case let .missingPin(_, signal), let .pinCannotCarrySignal(_, signal, _, _, _), let .wrongAlternateFunction(_, signal, _, _, _),
+             let .debugPin(_, signal, _):
+            "pins.\(signal.rawValue)"
+        case .unsupportedSchema: "schema"
+        default: nil
+        }
+    }
 
     public var description: String {
         switch self {
@@ -24,6 +42,8 @@ public enum BoardError: Error, Equatable, CustomStringConvertible {
             "\(file): pins.\(signal.rawValue): \(pin) carries \(signal) on AF\(expected), not AF\(given)"
         case let .pinUsedTwice(file, pin, signals):
             "\(file): \(pin) is assigned to \(signals.map(\.description).joined(separator: " and "))"
+        case let .syntax(file, line, column, reason): "\(file):\(line):\(column): not valid JSON: \(reason)"
+        case let .invalidField(file, field, reason): "\(file): \(field): \(reason)"
         case let .debugPin(file, signal, pin):
             "\(file): pins.\(signal.rawValue): \(pin) is a debug pin (SWD); reassigning it cuts the programmer off"
         }

@@ -8,12 +8,14 @@ extension Board {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))).lowercased() }
+            throw .unreadable(file: path, reason: reason ?? (error as NSError).localizedDescription)
         }
         return try decode(data, file: path)
     }
 
     public static func decode(_ data: Data, file: String) throws(BoardError) -> Board {
+        try BoardKeys.validate([UInt8](data), file: file)
         let board: Board
         do {
             board = try JSONDecoder().decode(Board.self, from: data)

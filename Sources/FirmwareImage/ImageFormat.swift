@@ -39,7 +39,7 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
         let text = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
         let head = Array(text.prefix(4))
         if head.count >= 2, head[0] == UInt8(ascii: ":"), isHexDigit(head[1]) { return .intelHex }
-        if head.count >= 4, head[0] == UInt8(ascii: "S"), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(head[1]),
+        if head.count >= 4, head[0] | 0x20 == UInt8(ascii: "s"), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(head[1]),
            isHexDigit(head[2]), isHexDigit(head[3]) {
             return .srec
         }

@@ -18,7 +18,8 @@ struct SRecordReader {
             if let endLine = terminationLine {
                 throw FirmwareImageError(line.location(column: 1), "record after the termination record on line \(endLine)")
             }
-            guard line.characters.first == UInt8(ascii: "S") else {
+            // A lowercase 's', as lowercase hex digits (and Intel HEX's) are accepted.
+            guard line.characters.first == UInt8(ascii: "S") || line.characters.first == UInt8(ascii: "s") else {
                 throw FirmwareImageError(
                     line.location(column: 1),
                     "expected 'S' to start an S-record, found \(TextLine.describe(line.characters.first ?? 0))"

@@ -15,22 +15,25 @@ struct TextLine {
 
     /// The line number after the last line, for "file ends without …" errors.
     static func lines(of bytes: [UInt8], file: String) -> [TextLine] {
+        // `\n`, `\r\n` and a lone `\r` (classic Mac OS, some Windows tools) all end a line.
         var result: [TextLine] = []
         var start = 0
         var number = 1
-        for index in bytes.indices where bytes[index] == 0x0A {
-            result.append(TextLine(file: file, number: number, characters: trimmed(bytes[start..<index])))
-            start = index + 1
-            number += 1
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                result.append(TextLine(file: file, number: number, characters: bytes[start..<index]))
+                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                start = index + 1
+                number += 1
+            }
+            index += 1
         }
         if start < bytes.count {
-            result.append(TextLine(file: file, number: number, characters: trimmed(bytes[start..<bytes.count])))
+            result.append(TextLine(file: file, number: number, characters: bytes[start..<bytes.count]))
         }
         return result
-    }
-
-    private static func trimmed(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        line.last == 0x0D ? line.dropLast() : line
     }
 
     /// Decodes the hex digit pairs from 1-based `column` to the end of the line.

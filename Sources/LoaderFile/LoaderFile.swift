@@ -61,6 +61,13 @@ public struct LoaderFile: Sendable {
             return EntryPoint(name: name, address: symbol.value, size: symbol.size, symbolFileOffset: symbol.fileOffset)
         }
 
+        // Each segment copies its file bytes: bound the total before copying (64 MiB is
+        // twenty times the largest STM32 RAM).
+        let claimed = elf.programHeaders.filter(\.isLoad).reduce(UInt64(0)) { $0 + UInt64($1.fileSize) }
+        if claimed > Self.maximumSegmentBytes {
+            throw .segmentsTooLarge(file: name, total: claimed, limit: Self.maximumSegmentBytes)
+        }
+
         let infoRange = offset.flatMap { start in symbol.map { start..<(start + max(1, Int($0.size))) } }
         loadSegments = elf.programHeaders.filter(\.isLoad).map { header in
             let fileRange = Int(header.offset)..<(Int(header.offset) + Int(header.fileSize))
@@ -78,6 +85,8 @@ public struct LoaderFile: Sendable {
             )
         }
     }
+
+    public static let maximumSegmentBytes: UInt64 = 64 << 20
 
     public func entryPoint(named name: String) -> EntryPoint? {
         entryPoints.first { $0.name == name }

@@ -36,9 +36,17 @@ struct InspectCommand: ParsableCommand {
     func execute(output: (String) -> Void, diagnostics: (String) -> Void) -> Int32 {
         let file: LoaderFile
         do {
-            file = try LoaderFile(path: loader)
-        } catch {
+            file = try LoaderFile(bytes: InputFile.read(loader, limit: 64 << 20), name: (loader as NSString).lastPathComponent)
+        } catch let error as FileAccessError {
+            diagnostics("\(loader): error: \(error.reason)\n")
+            if json { output(BadInput(error: error.reason, file: loader).jsonText + "\n") }
+            return 2
+        } catch let error as LoaderFileError {
             diagnostics("\(error.description.replacingFirst(": ", with: ": error: "))\n")
+            if json { output(BadInput(loader: error, file: loader).jsonText + "\n") }
+            return 2
+        } catch {
+            diagnostics("\(loader): error: \(error)\n")
             return 2
         }
         let report = InspectReport(loader: file, findings: file.lint(options: LintOptions(ramSize: ramSize)))

@@ -19,6 +19,10 @@ struct LoaderLab: ParsableCommand {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // A CI parser asked for JSON: it gets one object, even for a bad option.
+                if CommandLine.arguments.contains("--json") {
+                    print(BadInput(error: message(for: error), file: nil, location: "command line").jsonText)
+                }
                 Foundation.exit(2)
             }
             exit(withError: error)

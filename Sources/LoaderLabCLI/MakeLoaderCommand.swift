@@ -37,11 +37,22 @@ struct MakeLoaderCommand: ParsableCommand {
     /// Does the work, writing the summary to `output` and refusals to `diagnostics`; returns
     /// the exit status. Tests call this with capturing closures.
     func execute(output write: (String) -> Void, diagnostics: (String) -> Void) -> Int32 {
+        let file: OutputFile
+        do { file = try OutputFile(checking: output) } catch {
+            diagnostics("\(output): cannot write the loader: \(error.reason)\n")
+            return 2
+        }
         let described: Board
         do {
-            described = try Board.resolve(board)
-        } catch {
+            described = try BoardArgument.load(board)
+        } catch let error as FileAccessError {
+            diagnostics("\(board): cannot read the board description: \(error.reason)\n")
+            return 2
+        } catch let error as BoardError {
             diagnostics(error.description + "\n")
+            return 2
+        } catch {
+            diagnostics("\(error)\n")
             return 2
         }
         let patched: PatchedLoader
@@ -59,10 +70,8 @@ struct MakeLoaderCommand: ParsableCommand {
             if case .lintErrors = error { return 1 }
             return 2
         }
-        do {
-            try Data(patched.bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            diagnostics("\(output): cannot write the loader: \((error as NSError).localizedDescription)\n")
+        do { try file.store(patched.bytes) } catch {
+            diagnostics("\(output): cannot write the loader: \(error.reason)\n")
             return 2
         }
         write(Self.summary(board: described, patched: patched, output: output, base: from))

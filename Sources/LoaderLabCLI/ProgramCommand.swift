@@ -61,6 +61,9 @@ struct ProgramCommand: ParsableCommand {
     @Option(name: .customLong("erase-timeout"), help: "Device-time limit of each SectorErase call, in seconds, plus 1.5 s per 64 KiB it covers.")
     var eraseTimeout: Double = 30
 
+    @Option(help: "Inject a flash failure: program-error, erase-error, stuck-busy, power-loss@N (during program/erase N+1) or bit-flip@ADDR (device offset).")
+    var inject: String?
+
     @Option(name: .customLong("mass-erase-timeout"), help: "Device-time limit of MassErase, in seconds.")
     var massEraseTimeout: Double = 600
 
@@ -77,6 +80,9 @@ struct ProgramCommand: ParsableCommand {
         guard ["typical", "maximum"].contains(flashTiming) else {
             throw ValidationError("--flash-timing must be typical or maximum, not '\(flashTiming)'")
         }
+        if let inject, FlashFault(parsing: inject) == nil {
+            throw ValidationError("--inject must be \(FlashFault.syntax), not '\(inject)'")
+        }
         for leftover in leftovers where !["qpi", "4-byte"].contains(leftover) {
             throw ValidationError("--leftover must be qpi or 4-byte, not '\(leftover)'")
         }
@@ -92,19 +98,51 @@ struct ProgramCommand: ParsableCommand {
     }
 
     func run() throws {
-        func bad(_ message: String) -> ExitCode {
-            FileHandle.standardError.write(Data("loaderlab: \(message)\n".utf8))
+        func bad(_ problem: BadInput) -> ExitCode {
+            problem.report(json: json)
             return ExitCode(2)
         }
+        // Output paths first: a bad --trace must not cost a whole session, nor replace a link or device.
+        let traceFile: OutputFile?
+        do { traceFile = try trace.map { path throws(FileAccessError) in try OutputFile(checking: path) } } catch {
+            throw bad(BadInput(error: "cannot write the trace: \(error.reason)", file: error.path))
+        }
         let boardValue: Board
-        do { boardValue = try Board.resolve(board) } catch { throw bad(error.description) }
+        do {
+            boardValue = try BoardArgument.load(board)
+        } catch let error as FileAccessError {
+            throw bad(BadInput(error: "cannot read the board description: \(error.reason)", file: board))
+        } catch let error as BoardError {
+            throw bad(BadInput(board: error, file: board))
+        } catch {
+            throw bad(BadInput(error: "\(error)", file: board))
+        }
         let loaderFile: LoaderFile
-        do { loaderFile = try LoaderFile(path: loader) } catch { throw bad("\(error)") }
+        do {
+            loaderFile = try LoaderFile(bytes: InputFile.read(loader, limit: 64 << 20), name: (loader as NSString).lastPathComponent)
+        } catch let error as FileAccessError {
+            throw bad(BadInput(error: error.reason, file: loader))
+        } catch let error as LoaderFileError {
+            throw bad(BadInput(loader: error, file: loader))
+        } catch {
+            throw bad(BadInput(error: "\(error)", file: loader))
+        }
         let firmware: FirmwareImage
         do {
-            firmware = try FirmwareImage(path: image, baseAddress: loadAddress.flatMap(Self.parseAddress))
+            let bytes = try InputFile.read(image, limit: 256 << 20)
+            let format = ImageFormat.detect(bytes: bytes, name: image)
+            if loadAddress != nil, let format, format != .binary {
+                throw BadInput(error: "--load-address applies to raw binary images; this is \(format), whose records carry their own addresses", file: image)
+            }
+            firmware = try FirmwareImage(bytes: bytes, name: image, format: format, baseAddress: loadAddress.flatMap(Self.parseAddress))
+        } catch let error as FileAccessError {
+            throw bad(BadInput(error: error.reason, file: image))
+        } catch let error as FirmwareImageError {
+            throw bad(BadInput(image: error))
+        } catch let error as BadInput {
+            throw bad(error)
         } catch {
-            throw bad("\(error)")
+            throw bad(BadInput(error: "\(error)", file: image))
         }
 
         var options = SessionOptions()
@@ -118,25 +156,39 @@ struct ProgramCommand: ParsableCommand {
         options.timeouts.write = .seconds(writeTimeout)
         options.timeouts.sectorErase = .seconds(eraseTimeout)
         options.timeouts.massErase = .seconds(massEraseTimeout)
+        options.fault = inject.flatMap(FlashFault.init(parsing:))
         switch initialFlash {
         case "erased": options.initialFlash = .erased
         case "previous": options.initialFlash = .previousFirmware(seed: 0x1_5EED)
         default:
-            do { options.initialFlash = try FlashInitialContent.file(path: initialFlash) } catch { throw bad("\(error)") }
+            let size = (FlashPart.part(named: boardValue.flash) ?? .is25lp512m).size
+            let bytes: [UInt8]
+            do { bytes = try InputFile.read(initialFlash, limit: size) } catch {
+                // Larger than the device: refused, with its size and the device's.
+                throw bad(BadInput(error: error.reason, file: initialFlash))
+            }
+            if bytes.count != size {
+                // A dump of the first sectors is useful; say what the rest holds rather than take it silently.
+                FileHandle.standardError.write(Data("loaderlab: \(initialFlash): warning: --initial-flash is \(bytes.count) bytes; the \(boardValue.flash) holds \(size): the rest starts erased (FFh)\n".utf8))
+            }
+            options.initialFlash = .bytes(bytes)
         }
 
         let session: ProgrammerSession
         do {
             session = try ProgrammerSession(loader: loaderFile, image: firmware, imageName: (image as NSString).lastPathComponent, options: options)
         } catch {
-            throw bad(error.description)
+            throw bad(BadInput(session: error, loader: loader, image: image))
+        }
+        if let problem = HostResources.emulatorAddressSpaceProblem() {
+            throw bad(BadInput(error: problem, file: nil, location: "host"))
         }
         let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
         let report = session.run { bar.update($0) }
         bar.finish()
-        if let trace {
+        if let traceFile {
             let text = session.lastTrace.map(\.description).joined(separator: "\n") + "\n"
-            do { try text.write(toFile: trace, atomically: true, encoding: .utf8) } catch { throw bad("cannot write \(trace): \(error.localizedDescription)") }
+            do { try traceFile.store(text) } catch { throw bad(BadInput(error: "cannot write the trace: \(error.reason)", file: error.path)) }
         }
         print(json ? report.json() : report.text())
         if report.loaderCannotBeLoaded { throw ExitCode(2) }

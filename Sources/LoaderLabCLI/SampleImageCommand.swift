@@ -26,16 +26,17 @@ struct SampleImageCommand: ParsableCommand {
         // 64 MiB is the IS25LP512M; the U5G7 has 4 MiB of internal flash.
         guard externalSize.value <= 64 << 20 else { throw ValidationError("--external-size is larger than the 64 MiB flash") }
         guard internalSize.value <= 4 << 20 else { throw ValidationError("--internal-size is larger than the 4 MiB internal flash") }
+        guard externalSize.value > 0 || internalSize.value > 0 else {
+            throw ValidationError("--external-size and --internal-size are both 0: the image would hold no data, and program refuses an empty image")
+        }
     }
 
     func run() throws {
+        let file: OutputFile
+        do { file = try OutputFile(checking: output) } catch { throw ValidationError("cannot write \(error)") }
         let image = SampleImage.make(seed: seed, internalSize: internalSize.value, externalSize: externalSize.value)
         let text = IntelHexWriter.encode(image)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-        } catch {
-            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-        }
+        do { try file.store(text) } catch { throw ValidationError("cannot write \(error)") }
         print("\(output): \(image.segments.map { "\($0.bytes.count) bytes at \(Self.address($0.address))" }.joined(separator: ", ")) (seed \(seed))")
     }
 

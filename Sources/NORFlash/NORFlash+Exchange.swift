@@ -11,6 +11,7 @@ extension NORFlash {
         if case .read(let n) = transaction.direction { readCount = max(0, n) } else { readCount = 0 }
         // Lines nobody drives float high (pull-ups on IO0..IO3): FFh.
         let idle = [UInt8](repeating: 0xFF, count: readCount)
+        if faultState.poweredOff { return idle }
 
         if let axCommand = continuousRead {
             if let instruction = transaction.instruction {

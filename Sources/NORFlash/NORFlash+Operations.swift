@@ -84,6 +84,9 @@ extension NORFlash {
                 return nil
             }
             guard needsWriteEnable() else { return nil }
+            let page = address & ~UInt32(part.pageSize - 1)
+            if injectFault(isErase: false, name: "\(name) at \(flashAddress(address))", range: page..<(page + UInt32(part.pageSize)),
+                           duration: times.pageProgram, now: now, apply: { _ = program(command, data, at: address, now: now) }) { return nil }
             // A protected page: ISSI still runs its busy time (reference model); Micron does not
             // execute and keeps WEL (MT25Q datasheet, PROGRAM operations).
             let started = program(command, data, at: address, now: now)
@@ -100,6 +103,8 @@ extension NORFlash {
                 refuseProtected(name, address: address, protected: protected, erase: true)
                 return nil
             }
+            if injectFault(isErase: true, name: "\(name) at \(flashAddress(base))", range: range, duration: times.erase(bytes: size), now: now,
+                           apply: { fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now) }) { return nil }
             if faults.failingErases.contains(where: { $0.overlaps(range) }) {
                 latchFailure(name, address: base, erase: true)
             } else {
@@ -117,6 +122,8 @@ extension NORFlash {
                 record(.chipEraseRefusedProtected(command: name, blockProtect: bp))
                 return nil
             }
+            if injectFault(isErase: true, name: name, range: 0..<UInt32(part.size), duration: times.chipErase, now: now,
+                           apply: { fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now) }) { return nil }
             if faults.failingErases.contains(where: { $0.overlaps(0..<UInt32(part.size)) }) {
                 latchFailure(name, address: 0, erase: true)
             } else {

@@ -33,6 +33,9 @@ public final class NORFlash: SPIDevice {
     public internal(set) var isDeepPowerDown = false
     /// The read command a continuous ("AX") read repeats without its opcode, if active.
     public internal(set) var continuousRead: FlashCommand?
+    /// An injected chip failure (`NORFlash+FaultInjection.swift`), and what it did.
+    public var fault: FlashFault?
+    public internal(set) var faultState = FlashFaultState()
 
     struct BusyOperation {
         var description: String

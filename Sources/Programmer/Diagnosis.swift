@@ -115,6 +115,7 @@ enum Diagnosis {
     /// wrapped before the verify mismatch it caused; a busy flash before the timeout, and
     /// before the Write Enable it refused, whose program then lacks WEL).
     static let rules: [any DiagnosisRule] = [
+        InjectedFaultRule(),
         StorageInfoRule(),
         UninitializedBSSRule(),
         FPUDisabledRule(),

@@ -14,12 +14,19 @@ public enum SessionError: Error, CustomStringConvertible {
     case board(String)
     case machine(MachineError)
     case buffersDoNotFit(chunkSize: Int, ram: UInt32)
+    /// The loader loads but cannot run (`LoaderFile.unrunnableCodes`): named by its lint code.
+    case unrunnable(loader: String, finding: Finding)
+    /// Write calls smaller than a page: the programmer never sends them, and each costs a call.
+    case chunkBelowPageSize(chunkSize: Int, pageSize: UInt32)
 
     public var description: String {
         switch self {
         case let .plan(e, image): "\(image): \(e)"
         case let .board(why): why
         case let .machine(e): "cannot build the simulated board: \(e)"
+        case let .unrunnable(loader, finding): finding.rendered(file: loader)
+        case let .chunkBelowPageSize(chunk, page):
+            "chunk size \(chunk) is below the loader's PageSize (\(page)): the programmer writes in chunks of at least a page (0x10700 by default)"
         case let .buffersDoNotFit(chunk, ram):
             String(format: "chunk size 0x%X does not fit: the programmer places two buffers of it after the loader's stack, in %d KiB of RAM", chunk, ram / 1024)
         }
@@ -56,6 +63,15 @@ public final class ProgrammerSession {
         self.imageName = imageName
         self.options = options
         lintFindings = loader.lint()
+        // Refused before any arithmetic on the loader's values: these made the session trap
+        // (no downloadable bytes, a device range past 4 GiB) or blame the chunk size.
+        if let finding = lintFindings.first(where: { LoaderFile.unrunnableCodes.contains($0.code) && $0.severity == .error }),
+           !lintFindings.contains(where: { StorageInfoRule.unloadableCodes.contains($0.code) }) {
+            throw .unrunnable(loader: loader.name, finding: finding)
+        }
+        if let page = loader.storageInfo?.pageSize, page > 1, options.chunkSize < Int(page) {
+            throw .chunkBelowPageSize(chunkSize: options.chunkSize, pageSize: page)
+        }
         let imageEnd = loader.loadSegments.filter(\.isDownloaded).map { UInt64($0.virtualAddress) + UInt64($0.memorySize) }.max() ?? UInt64(SimulatedBoard.sramBase)
         let ram = options.board.mcuDescription.programmerRAM
         let ramEnd = UInt64(ram.base) + UInt64(ram.size)
@@ -229,6 +245,7 @@ final class SessionRun {
                              content: options.initialFlash, timing: options.flashTiming)
         applyLeftovers(to: flash)
         flash.faults = options.flashFaults
+        flash.fault = options.fault
         let board: SimulatedBoard
         do {
             board = try SimulatedBoard(board: options.board, flash: flash)
@@ -347,6 +364,7 @@ final class SessionRun {
         var end: UInt32 = SimulatedBoard.sramBase + 4
         var memoryEnd: UInt32 = end
         var start: UInt32 = .max
+        if segments.isEmpty { start = end }
         for segment in segments {
             do {
                 try board.machine.writeMemory(segment.bytes, at: segment.virtualAddress)

@@ -51,7 +51,19 @@ public struct SectorLayout: Sendable, Equatable {
         self.regions = regions.filter { $0.count > 0 && $0.size > 0 }
     }
 
-    public var totalSize: UInt64 { regions.reduce(0) { $0 + UInt64($1.count) * UInt64($1.size) } }
+    /// Σ count × size, saturating: ten entries of 0xFFFF_FFFF × 0xFFFF_FFFF overflow 64 bits.
+    public var totalSize: UInt64 {
+        regions.reduce(UInt64(0)) { total, region in
+            let (sum, overflow) = total.addingReportingOverflow(UInt64(region.count) * UInt64(region.size))
+            return overflow ? .max : sum
+        }
+    }
+
+    /// Whether base + totalSize stays within the 32-bit address space (the last byte is at most 0xFFFF_FFFF).
+    public var fitsAddressSpace: Bool {
+        let (end, overflow) = UInt64(base).addingReportingOverflow(totalSize)
+        return !overflow && end <= 0x1_0000_0000
+    }
     public var sectorCount: Int { regions.reduce(0) { $0 + Int($1.count) } }
 
     /// The sector holding device offset `offset`: its index, start offset and size.
@@ -61,12 +73,13 @@ public struct SectorLayout: Sendable, Equatable {
         for region in regions {
             let size = UInt64(region.size)
             let span = UInt64(region.count) * size
-            if offset < start + span {
+            let (end, overflow) = start.addingReportingOverflow(span)
+            if overflow || offset < end {
                 let k = (offset - start) / size
                 return (index + Int(k), start + k * size, size)
             }
             index += Int(region.count)
-            start += span
+            start = end
         }
         return nil
     }
@@ -77,14 +90,22 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case outsideDevice(address: UInt32, length: Int, deviceStart: UInt32, deviceSize: UInt64)
     case emptyImage
     case invalidChunkSize(Int)
+    /// DeviceStartAddress + the sector table's size runs past 4 GiB: no address reaches its end.
+    case deviceRangeWraps(deviceStart: UInt32, deviceSize: UInt64)
 
     public var description: String {
         switch self {
+        case let .outsideDevice(address, length, start, size)
+            where UInt64(address) >= UInt64(start) && UInt64(address) < UInt64(start) + size:
+            String(format: "the image has %d bytes at 0x%08X, which run %llu bytes past the end of the loader's device (0x%08X-0x%08llX)",
+                   length, address, UInt64(address) + UInt64(length) - (UInt64(start) + size), start, UInt64(start) + size - 1)
         case let .outsideDevice(address, length, start, size):
             String(format: "the image has %d bytes at 0x%08X, outside both the MCU flash (0x08000000-0x083FFFFF) and the loader's device (0x%08X-0x%08llX)",
                    length, address, start, UInt64(start) + size - 1)
         case .emptyImage: "the image holds no data"
         case let .invalidChunkSize(n): "chunk size \(n) is not usable; expected 1 to 16 MiB"
+        case let .deviceRangeWraps(start, size):
+            String(format: "the loader's device (0x%08X + 0x%llX bytes) runs past the 4 GiB address space", start, size)
         }
     }
 }
@@ -102,6 +123,8 @@ extension ProgrammingPlan {
         fullChipErase: Bool
     ) throws(PlanError) -> ProgrammingPlan {
         guard (1...(16 << 20)).contains(chunkSize) else { throw .invalidChunkSize(chunkSize) }
+        // Every UInt32 below is then an address inside the 4 GiB space.
+        guard layout.fitsAddressSpace else { throw .deviceRangeWraps(deviceStart: layout.base, deviceSize: layout.totalSize) }
         var mcuFlash: [(address: UInt32, bytes: [UInt8])] = []
         var external: [(address: UInt32, bytes: [UInt8])] = []
         let deviceEnd = UInt64(layout.base) + layout.totalSize
@@ -117,28 +140,36 @@ extension ProgrammingPlan {
         }
         guard !mcuFlash.isEmpty || !external.isEmpty else { throw .emptyImage }
 
-        var touched = Set<Int>()
-        var sectorStart: [Int: (UInt64, UInt64)] = [:]
-        for segment in external {
-            var offset = UInt64(segment.address - layout.base)
-            let end = offset + UInt64(segment.bytes.count)
-            while offset < end, let s = layout.sector(containing: offset) {
-                touched.insert(s.index)
-                sectorStart[s.index] = (s.start, s.size)
-                offset = s.start + s.size
-            }
-        }
+        // Sector runs straight from the regions: a table of one-byte sectors must not cost a
+        // set entry per byte. External segments are sorted and disjoint, so runs only grow.
         var runs: [SectorRun] = []
-        for index in touched.sorted() {
-            guard let (start, size) = sectorStart[index] else { continue }
-            let absStart = UInt32(UInt64(layout.base) + start)
-            let absEnd = UInt32(UInt64(layout.base) + start + size - 1)
-            if var last = runs.last, last.lastIndex + 1 == index {
-                last.lastIndex = index
-                last.end = absEnd
-                runs[runs.count - 1] = last
-            } else {
-                runs.append(SectorRun(firstIndex: index, lastIndex: index, start: absStart, end: absEnd))
+        for segment in external.sorted(by: { $0.address < $1.address }) {
+            let first = UInt64(segment.address) - UInt64(layout.base)
+            let last = first + UInt64(segment.bytes.count) - 1
+            var index = 0
+            var regionStart: UInt64 = 0
+            for region in layout.regions {
+                let size = UInt64(region.size)
+                let regionEnd = regionStart + UInt64(region.count) * size  // ≤ 4 GiB: the layout fits
+                defer {
+                    index += Int(region.count)
+                    regionStart = regionEnd
+                }
+                guard first < regionEnd, last >= regionStart else { continue }
+                let lowOffset = (max(first, regionStart) - regionStart) / size
+                let highOffset = (min(last, regionEnd - 1) - regionStart) / size
+                let lowIndex = index + Int(lowOffset), highIndex = index + Int(highOffset)
+                let absStart = UInt32(UInt64(layout.base) + regionStart + lowOffset * size)
+                let absEnd = UInt32(UInt64(layout.base) + regionStart + (highOffset + 1) * size - 1)
+                if var previous = runs.last, previous.lastIndex + 1 >= lowIndex {
+                    if highIndex > previous.lastIndex {
+                        previous.lastIndex = highIndex
+                        previous.end = absEnd
+                    }
+                    runs[runs.count - 1] = previous
+                } else {
+                    runs.append(SectorRun(firstIndex: lowIndex, lastIndex: highIndex, start: absStart, end: absEnd))
+                }
             }
         }
 

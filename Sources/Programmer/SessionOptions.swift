@@ -59,6 +59,8 @@ public struct SessionOptions: Sendable {
     /// Test-only: registers ("PWR_SVMSR") taken out of the SoC models, to show that a
     /// failure behind a gap in the lab is reported as `lab-unmodeled`, not as the loader's.
     public var registersRemovedFromModel: [String] = []
+    /// A chip failure to inject into the flash model (`--inject`).
+    public var fault: FlashFault?
 
     public init() {}
 }

@@ -10,6 +10,7 @@ extension LoaderFile {
         findings += EntryPointRules.check(self)
         findings += SegmentRules.check(self, options: options)
         findings += InterruptRules.check(self)
+        findings += RunnabilityRules.check(self, options: options)
         return findings.enumerated()
             .sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }
             .map(\.element)

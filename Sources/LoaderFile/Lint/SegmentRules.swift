@@ -15,24 +15,22 @@ enum SegmentRules {
                     address: first.virtualAddress, fileOffset: Int(first.fileOffset)
                 ))
             }
-        } else {
-            findings.append(Finding(
-                code: "load-address", severity: .error,
-                message: "no PT_LOAD segment with file bytes besides StorageInfo: there is no code to download"
-            ))
-        }
+        }  // no downloaded segment at all: RunnabilityRules reports `no-code`
 
-        let all = loader.loadSegments.filter { $0.memorySize > 0 }
-        for (i, a) in all.enumerated() {
-            for b in all[(i + 1)...] where a.memoryRange.overlaps(b.memoryRange) {
-                let involvesInfo = a.isStorageInfoSegment || b.isStorageInfoSegment
-                findings.append(Finding(
-                    code: "segments-overlap", severity: involvesInfo ? .warning : .error,
-                    message: "PT_LOAD segments \(a.index) (\(hexAddress(a.virtualAddress))+\(hex(a.memorySize))) and \(b.index) (\(hexAddress(b.virtualAddress))+\(hex(b.memorySize))) overlap in memory"
-                        + (involvesInfo ? "; the StorageInfo segment lies inside the code (ST's GCC script does this, and it has been blamed for loaders that do not load)" : ""),
-                    address: max(a.virtualAddress, b.virtualAddress)
-                ))
-            }
+        // One finding per kind of pair (code/code, code/StorageInfo), with a count and the first
+        // pairs: 65,535 identical headers make two billion pairs.
+        let overlaps = SegmentOverlaps(loader.loadSegments.filter { $0.memorySize > 0 })
+        for group in overlaps.groups {
+            let a = group.examples[0].0, b = group.examples[0].1
+            let more = group.count > 1
+                ? "; \(group.count) overlapping pairs in all, first " + group.examples.map { "\($0.0.index)/\($0.1.index)" }.joined(separator: ", ")
+                : ""
+            findings.append(Finding(
+                code: "segments-overlap", severity: group.involvesInfo ? .warning : .error,
+                message: "PT_LOAD segments \(a.index) (\(hexAddress(a.virtualAddress))+\(hex(a.memorySize))) and \(b.index) (\(hexAddress(b.virtualAddress))+\(hex(b.memorySize))) overlap in memory" + more
+                    + (group.involvesInfo ? "; the StorageInfo segment lies inside the code (ST's GCC script does this, and it has been blamed for loaders that do not load)" : ""),
+                address: max(a.virtualAddress, b.virtualAddress)
+            ))
         }
 
         for segment in downloaded {
