@@ -64,7 +64,10 @@ struct ProgramCommand: ParsableCommand {
     @Option(name: .customLong("mass-erase-timeout"), help: "Device-time limit of MassErase, in seconds.")
     var massEraseTimeout: Double = 600
 
+    @OptionGroup var debug: DebugOptions
+
     func validate() throws {
+        try debug.validate()
         guard VerifyMode(rawValue: verify) != nil else {
             throw ValidationError("--verify must be memory-mapped or loader, not '\(verify)'")
         }
@@ -131,9 +134,14 @@ struct ProgramCommand: ParsableCommand {
         } catch {
             throw bad(error.description)
         }
-        let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
-        let report = session.run { bar.update($0) }
-        bar.finish()
+        let report: SessionReport
+        if debug.isRequested {
+            report = try debug.run(session) { bad($0) }
+        } else {
+            let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
+            report = session.run { bar.update($0) }
+            bar.finish()
+        }
         if let trace {
             let text = session.lastTrace.map(\.description).joined(separator: "\n") + "\n"
             do { try text.write(toFile: trace, atomically: true, encoding: .utf8) } catch { throw bad("cannot write \(trace): \(error.localizedDescription)") }
