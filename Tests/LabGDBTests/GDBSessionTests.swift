@@ -23,10 +23,10 @@ struct GDBSessionTests {
 
     /// Starts the server, runs gdb's commands against it, waits for both.
     func debug(_ arguments: [String], elf: String?, commands: [String]) throws -> Run {
-        let lab = try Child(Lab.loaderlab()!, ["program"] + arguments + ["--gdb-wait", "120"])
+        let lab = try Child(Lab.loaderlab()!, ["program"] + arguments + ["--gdb", "127.0.0.1:0", "--gdb-wait", "120"])
         guard let port = lab.waitForStderr(#"GDB server listening on [0-9.]+:([0-9]+)"#, timeout: 300) else {
-            lab.wait(timeout: 1)
-            Issue.record("the server never printed its port; stderr:\n\(lab.stderr)")
+            let status = lab.wait(timeout: 1)
+            Issue.record("the server never printed its port (exit \(status.map(String.init) ?? "none")); stderr:\n\(lab.stderr)\nstdout:\n\(lab.stdout)")
             return Run(gdb: "", report: lab.stdout, stderr: lab.stderr, status: nil)
         }
         var gdbArgs = ["--batch", "-nx", "-ex", "set pagination off", "-ex", "set confirm off"]
