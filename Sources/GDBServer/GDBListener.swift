@@ -57,10 +57,7 @@ public final class GDBListener: @unchecked Sendable {
                 }
                 guard accepted else {
                     diagnostic("gdb server: refused a second debugger from \(peer): one is already attached")
-                    let reply = RSPFrame.encode("E.another debugger is already attached to this LoaderLab session")
-                    var buffer = channel.allocator.buffer(capacity: reply.count)
-                    buffer.writeBytes(reply)
-                    return channel.writeAndFlush(buffer).flatMap { channel.close() }
+                    return channel.pipeline.addHandler(RefusingHandler(reply: RSPFrame.encode("E.another debugger is already attached to this LoaderLab session")))
                 }
                 diagnostic("gdb server: debugger connected from \(peer)")
                 arrivals.signal()
@@ -159,4 +156,21 @@ final class ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
+}
+
+/// Tells a second debugger why it cannot attach (as an error reply GDB prints), then hangs up.
+final class RefusingHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let reply: [UInt8]
+
+    init(reply: [UInt8]) { self.reply = reply }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: reply.count)
+        buffer.writeBytes(reply)
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }

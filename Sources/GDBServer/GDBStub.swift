@@ -88,8 +88,24 @@ public final class GDBStub {
         if waitingForStop {
             for line in console { sendConsole(line) }
             sendPacket("W" + String(format2(exitCode)))
+            waitForAcks()
         }
         detachLink("the session ended")
+    }
+
+    /// Lets the debugger read the last packets before the server closes: a close while its
+    /// acks are still arriving makes the kernel reset the connection, and the debugger
+    /// loses what it had not read yet. Waits at most `timeout` seconds.
+    private func waitForAcks(timeout: Double = 3) {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        var sawAck = false
+        while ContinuousClock.now < deadline {
+            switch link.receive(timeout: 0.3) {
+            case nil: if sawAck { return }
+            case .closed?: return
+            case .bytes(let bytes)?: if bytes.contains(UInt8(ascii: "+")) { sawAck = true }
+            }
+        }
     }
 
     /// Ends the connection from the server side (e.g. the session is being torn down).

@@ -175,6 +175,8 @@ import Testing
         let link = ScriptedLink(packets: ["c"], thenClose: false)
         let stub = GDBStub(target: FakeTarget(), link: link)
         _ = stub.halted(.attached)
+        // The debugger's acks for the console line and the exit.
+        link.incoming = [.bytes(Array("++".utf8))]
         stub.sessionEnded(exitCode: 1, console: ["FAILED"])
         #expect(link.replies.suffix(2) == ["O" + Hex.encode("FAILED\n"), "W01"])
         #expect(link.closed)

@@ -94,4 +94,115 @@ struct GDBSessionTests {
         #expect(Lab.normalized(run.report) == Lab.normalized(plain))
         #expect(!run.report.isEmpty)
     }
+
+    @Test func brokenLoaderBreakWatchAndStopAtTheFindingsInstruction() throws {
+        let loader = try Repository.brokenLoaderPath("write-not-enabled")
+        let image = try Lab.image()
+        let args = [image, "--load-address", "0x90000000", "--loader", loader]
+        let run = try debug(args + ["--stop-at-finding", "write-not-enabled"], elf: loader, commands: [
+            "break *Write",
+            "continue",
+            "printf \"ARGS %x %d %x\\n\", $r0, $r1, $r2",
+            "x/4xb $r2",
+            "stepi",
+            "watch *(unsigned int *)0x420D1400",
+            "continue",
+            "monitor flash",
+            "delete",
+            "continue",
+            "printf \"HALTED %x\\n\", $pc",
+            "stepi",
+            "monitor trace 8",
+            "continue",
+        ])
+        let gdb = run.gdb
+        #expect(gdb.contains("Breakpoint 1, "), "\(gdb)")
+        #expect(gdb.contains("ARGS 90000000 600 2000"), "\(gdb)")
+        #expect(gdb.contains("0x03\t0x0a\t0x11\t0x18"), "\(gdb)")
+        #expect(gdb.contains("Hardware watchpoint 2: *(unsigned int *)0x420D1400"), "\(gdb)")
+        #expect(gdb.contains("WEL=0"), "\(gdb)")
+        #expect(gdb.contains("LoaderLab: finding [write-not-enabled] in Write#1"), "\(gdb)")
+        // The halt is on the instruction the first evidence names, the one whose transfer
+        // the flash refused: one step later the refusal is in the trace.
+        let evidencePC = value(#"halted at the instruction that produced the first evidence:\s+\[[^\]]+\] pc=0x([0-9A-F]{8})"#, in: gdb)
+        let haltedPC = value(#"HALTED ([0-9a-f]+)"#, in: gdb)
+        #expect(evidencePC != nil && haltedPC != nil, "\(gdb)")
+        #expect(UInt32(evidencePC ?? "", radix: 16) == UInt32(haltedPC ?? "x", radix: 16), "\(gdb)")
+        let afterStep = gdb.components(separatedBy: "HALTED").last ?? ""
+        #expect(afterStep.contains("refused: WEL=0"), "\(gdb)")
+        #expect(gdb.contains("exited with code 01"), "\(gdb)")
+        #expect(run.status == 1, "\(run.stderr)")
+        let plain = try plainReport(args)
+        #expect(Lab.normalized(run.report) == Lab.normalized(plain))
+    }
+
+    @Test func aFaultStopsWithItsSignalAndItsStatusInMonitorFindings() throws {
+        let loader = try Repository.brokenLoaderPath("fpu-disabled")
+        let image = try Lab.image()
+        let args = [image, "--load-address", "0x90000000", "--loader", loader]
+        let run = try debug(args + ["--stop-at-finding", "fpu-disabled"], elf: loader, commands: [
+            "continue", "x/i $pc", "monitor findings", "continue",
+        ])
+        #expect(run.gdb.contains("Program received signal SIGILL"), "\(run.gdb)")
+        #expect(run.gdb.contains("vldr"), "\(run.gdb)")
+        // NOCP (CFSR bit 19), escalated to HardFault (HFSR.FORCED).
+        #expect(run.gdb.contains("CFSR=0x00080000 HFSR=0x40000000"), "\(run.gdb)")
+        #expect(run.gdb.contains("[fpu-disabled]"), "\(run.gdb)")
+        #expect(run.status == 1)
+        #expect(Lab.normalized(run.report) == Lab.normalized(try plainReport(args)))
+    }
+
+    @Test func anUnknownFindingIsABadInputNamingTheOnesThere() throws {
+        let loader = try Repository.brokenLoaderPath("fpu-disabled")
+        let child = try Child(Lab.loaderlab()!, ["program", try Lab.image(), "--load-address", "0x90000000", "--loader", loader,
+                                                 "--stop-at-finding", "page-boundary"])
+        #expect(child.wait(timeout: 300) == 2)
+        #expect(child.stderr.contains("the session has no finding 'page-boundary'; it has: fpu-disabled"), "\(child.stderr)")
+    }
+
+    /// Starts a server for raw clients; returns the process and its port.
+    func rawServer(_ extra: [String]) throws -> (Child, Int, [String])? {
+        let loader = try Repository.ourLoaderPath()
+        let args = [try Lab.image(), "--load-address", "0x90000000", "--loader", loader]
+        let lab = try Child(Lab.loaderlab()!, ["program"] + args + ["--gdb", "127.0.0.1:0", "--gdb-wait", "120"] + extra)
+        guard let port = lab.waitForStderr(#"GDB server listening on [0-9.]+:([0-9]+)"#, timeout: 300).flatMap({ Int($0) }) else {
+            lab.wait(timeout: 1)
+            Issue.record("no port; stderr:\n\(lab.stderr)")
+            return nil
+        }
+        return (lab, port, args)
+    }
+
+    @Test func aClientSendingGarbageIsDisconnectedAndTheSessionFinishes() throws {
+        guard let (lab, port, args) = try rawServer([]) else { return }
+        let client = try #require(RawClient(port: port))
+        for _ in 0..<40 { client.send("GET / HTTP/1.1\r\n") }
+        let (_, closed) = client.readAll(timeout: 30)
+        #expect(closed, "the server kept a garbage client")
+        #expect(lab.wait(timeout: 300) == 0, "\(lab.stderr)")
+        #expect(lab.stderr.contains("not a GDB client"), "\(lab.stderr)")
+        #expect(Lab.normalized(lab.stdout) == Lab.normalized(try plainReport(args)))
+    }
+
+    @Test func aSecondDebuggerIsRefusedAndTheFirstHangingUpMidSessionDoesNotHangIt() throws {
+        guard let (lab, port, args) = try rawServer(["--gdb-stop-at", "calls"]) else { return }
+        let first = try #require(RawClient(port: port))
+        first.send("$?#3f")
+        #expect(first.read(until: "#", timeout: 30).contains("T05"))
+        let second = try #require(RawClient(port: port))
+        let (refusal, closed) = second.readAll(timeout: 30)
+        #expect(refusal.contains("E.another debugger is already attached"), "\(refusal)")
+        #expect(closed)
+        // Continue to the next call's entry, then hang up while halted there.
+        first.send("+$c#63")
+        let stop = first.read(until: "thread:1;", timeout: 60)
+        // The console line comes hex-encoded in an O packet before the stop reply.
+        #expect(stop.contains("656e747279206f66"), "\(stop)")
+        #expect(stop.contains("$T05"), "\(stop)")
+        close(first.fd)
+        #expect(lab.wait(timeout: 300) == 0, "\(lab.stderr)")
+        #expect(lab.stderr.contains("refused a second debugger"), "\(lab.stderr)")
+        #expect(lab.stderr.contains("the debugger disconnected"), "\(lab.stderr)")
+        #expect(Lab.normalized(lab.stdout) == Lab.normalized(try plainReport(args)))
+    }
 }
