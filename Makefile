@@ -12,6 +12,11 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libunicorn-dev pkg-config >/dev/null; \
 	fi
+	@if ! command -v gdb-multiarch >/dev/null; then \
+	  echo "Installing gdb-multiarch (the GDB server tests drive it)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gdb-multiarch >/dev/null; \
+	fi
 
 loader:
 	@bash Firmware/build.sh
