@@ -205,4 +205,14 @@ struct GDBSessionTests {
         #expect(lab.stderr.contains("the debugger disconnected"), "\(lab.stderr)")
         #expect(Lab.normalized(lab.stdout) == Lab.normalized(try plainReport(args)))
     }
+
+    @Test func withStopAtNoneTheSessionDoesNotWaitForADebugger() throws {
+        let loader = try Repository.ourLoaderPath()
+        let args = [try Lab.image(), "--load-address", "0x90000000", "--loader", loader]
+        let child = try Child(Lab.loaderlab()!, ["program"] + args + ["--gdb", "127.0.0.1:0", "--gdb-stop-at", "none"])
+        #expect(child.wait(timeout: 300) == 0, "\(child.stderr)")
+        #expect(child.stderr.contains("GDB server listening on 127.0.0.1:"))
+        #expect(!child.stderr.contains("waiting for a debugger"))
+        #expect(Lab.normalized(child.stdout) == Lab.normalized(try plainReport(args)))
+    }
 }
