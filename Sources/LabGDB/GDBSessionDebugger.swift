@@ -140,8 +140,9 @@ public final class GDBSessionDebugger: SessionDebugger, MachineDebugDelegate {
             case .supervisorCall, .hardFault: signal = .segv
             }
         case .exceptionTaken(let entry):
+            // Not a fault: an exception the silicon would take here.
             pc = entry.pc
-            signal = .segv
+            signal = .trap
         case .budgetExhausted, .deviceTimeExceeded, .hostTimeExceeded:
             signal = .xcpu
         case .returned, .resetRequested:

@@ -44,9 +44,15 @@ struct DebugOptions: ParsableArguments {
         return (host, port)
     }
 
-    /// Runs the session once to know its findings, then again (the same run: the lab is
-    /// deterministic) with the GDB server attached; returns the second run's report.
-    func run(_ session: ProgrammerSession, bad: (String) -> ExitCode) throws -> SessionReport {
+    /// How much longer a call may run on the host under the debugger's hooks (every
+    /// instruction and data access calls out) before the host guard stops it. Halted time
+    /// never counts.
+    static let hostGuardFactor = 10.0
+
+    /// Runs `session` once to know its findings, then `debugged` (the same session with a
+    /// wider host guard: the lab is deterministic, so the same run) with the GDB server
+    /// attached; returns that run's report.
+    func run(_ session: ProgrammerSession, debugged: ProgrammerSession, bad: (String) -> ExitCode) throws -> SessionReport {
         let diagnostic: @Sendable (String) -> Void = { line in
             FileHandle.standardError.write(Data("loaderlab: \(line)\n".utf8))
         }
@@ -61,9 +67,9 @@ struct DebugOptions: ParsableArguments {
             switch location.stop {
             case let .instruction(call, pc, time):
                 let counter = ExecutionCounter(call: call, pc: pc, until: time)
-                session.debugger = counter
-                _ = session.run()
-                session.debugger = nil
+                debugged.debugger = counter
+                _ = debugged.run()
+                debugged.debugger = nil
                 target = HaltTarget(call: call, kind: .instruction(pc: pc, occurrence: max(1, counter.count)), console: location.console)
             case .fault(let call):
                 target = HaltTarget(call: call, kind: .fault, console: location.console)
@@ -79,9 +85,9 @@ struct DebugOptions: ParsableArguments {
         diagnostic("GDB server listening on \(host):\(listener.port)")
         let debugger = GDBSessionDebugger(listener: listener, stops: stops, findings: first.findings, target: target,
                                           connectTimeout: wait, diagnostic: diagnostic)
-        session.debugger = debugger
-        let report = session.run()
-        session.debugger = nil
+        debugged.debugger = debugger
+        let report = debugged.run()
+        debugged.debugger = nil
         debugger.sessionFinished(report)
         return report
     }

@@ -136,7 +136,11 @@ struct ProgramCommand: ParsableCommand {
         }
         let report: SessionReport
         if debug.isRequested {
-            report = try debug.run(session) { bad($0) }
+            // Under the debugger's hooks the host runs slower: give those runs' host guard room.
+            var debugOptions = options
+            debugOptions.hostSecondsPerCall *= DebugOptions.hostGuardFactor
+            let debugged = try? ProgrammerSession(loader: loaderFile, image: firmware, imageName: session.imageName, options: debugOptions)
+            report = try debug.run(session, debugged: debugged ?? session) { bad($0) }
         } else {
             let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
             report = session.run { bar.update($0) }
