@@ -232,7 +232,8 @@ public final class GDBStub {
         case "k": return .kill
         case "H", "T": return .reply("OK")
         case "q": return .reply(query(packet))
-        case "Q": return .reply(packet.hasPrefix("QStartNoAckMode") ? "" : "")
+        // QStartNoAckMode and the rest: not supported (acks stay on).
+        case "Q": return .reply("")
         case "v": return verbose(packet)
         default: return .reply("")
         }

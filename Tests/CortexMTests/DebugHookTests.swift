@@ -1,4 +1,5 @@
 import CortexM
+import Foundation
 import Testing
 import VirtualTime
 
@@ -108,5 +109,28 @@ struct DebugHookTests {
         machine.haltAtNextInstruction()
         #expect(!machine.isDebuggingEnabled)
         #expect(Bench.call(machine, arguments: [0x2000_1000, 1]) == .returned(r0: 0x100, r1: 0))
+    }
+
+    @Test func timeStandsStillWhileHaltedAndTheHostGuardWaits() throws {
+        // Enough loop blocks after the halt for the block hook to check the host guard again.
+        let words = [UInt32](repeating: 1, count: 6000)
+        let machine = try Bench.machine()
+        try Bench.load(CallTests.sumProgram, into: machine)
+        try machine.writeMemory(words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> ($0 * 8)) } }, at: 0x2000_1000)
+        try machine.enableDebugging()
+        let script = Script([.detach])
+        var clockAtHalt: [DeviceTime] = []
+        script.onHalt = { m in
+            clockAtHalt.append(m.clock.now)
+            // A user thinking at the prompt for longer than the call's whole host guard.
+            Thread.sleep(forTimeInterval: 0.6)
+            clockAtHalt.append(m.clock.now)
+        }
+        machine.debugDelegate = script
+        machine.setBreakpoint(at: Bench.codeBase + 0x18, hardware: false)
+        let outcome = Bench.call(machine, arguments: [0x2000_1000, UInt32(words.count)],
+                                 budget: CallBudget(maxInstructions: 1_000_000, hostTimeLimitSeconds: 0.3))
+        #expect(clockAtHalt.count == 2 && clockAtHalt[0] == clockAtHalt[1])
+        #expect(outcome == .returned(r0: 6000, r1: 0))
     }
 }
