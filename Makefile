@@ -1,22 +1,21 @@
 # The two entry points of the README: `make demo` (main job) and `make test` (every test).
-# Both install what a fresh machine lacks (Unicorn from Debian) before building.
+# Both install what a fresh machine lacks (Debian packages, `deps`) before building.
 SHELL := /bin/bash
 LOADER := build/IS25LP512M_STM32U5G7.stldr
 SAMPLE := build/sample-reported.hex
 
 .PHONY: deps loader fixtures demo test full-chip fuzz clean
 
+# Debian packages: Unicorn (the emulator), bare-metal GCC with newlib headers (the GCC and
+# ST-HAL test loaders in Tests/Fixtures), gdb-multiarch (the GDB server tests).
+DEBS := libunicorn-dev pkg-config gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch
+
 deps:
-	@if ! pkg-config --exists unicorn 2>/dev/null || ! command -v arm-none-eabi-gcc >/dev/null; then \
-	  echo "Installing libunicorn-dev (Unicorn engine), pkg-config and gcc-arm-none-eabi (GCC builds of the loader corpus)"; \
+	@if ! pkg-config --exists unicorn 2>/dev/null || ! command -v arm-none-eabi-gcc >/dev/null \
+	    || ! command -v gdb-multiarch >/dev/null; then \
+	  echo "Installing $(DEBS)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libunicorn-dev pkg-config gcc-arm-none-eabi >/dev/null; \
-	fi
-	@# The HAL test loaders (Tests/Fixtures/HALLoaders) build with Debian's bare-metal GCC.
-	@if ! command -v arm-none-eabi-gcc >/dev/null; then \
-	  echo "Installing gcc-arm-none-eabi and libnewlib-arm-none-eabi (HAL test loaders)"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc-arm-none-eabi libnewlib-arm-none-eabi >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(DEBS) >/dev/null; \
 	fi
 
 loader:

@@ -19,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +40,25 @@ let package = Package(
             dependencies: ["ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "VirtualTime"],
             swiftSettings: strict
         ),
+        // The GDB Remote Serial Protocol (ours) over SwiftNIO's TCP, and the lab's side of it.
+        .target(
+            name: "GDBServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LabGDB",
+            dependencies: ["GDBServer", "Programmer", "CortexM", "STM32U5", "NORFlash", "LoaderFile", "ELF", "VirtualTime"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "LoaderLabCLI",
             dependencies: [
-                "ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "Programmer", "VirtualTime",
+                "ELF", "FirmwareImage", "LoaderFile", "CortexM", "STM32U5", "NORFlash", "Board", "Programmer", "VirtualTime", "LabGDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -62,5 +78,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "LoaderLabCLITests", dependencies: ["LoaderLabCLI", "TestSupport", "ELF", "LoaderFile"], swiftSettings: strict),
+        .testTarget(name: "GDBServerTests", dependencies: ["GDBServer"], swiftSettings: strict),
+        .testTarget(name: "LabGDBTests", dependencies: ["LabGDB", "GDBServer", "TestSupport"], swiftSettings: strict),
     ]
 )

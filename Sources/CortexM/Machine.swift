@@ -67,6 +67,9 @@ public final class Machine {
         unsafeMutableAddress { profileStorage }
     }
     let hot: UnsafeMutablePointer<HotState>
+    /// Breakpoints, watchpoints and stepping; nil (and no debug hooks) unless a debugger
+    /// was enabled (`MachineDebugger.swift`).
+    var debugState: DebugState?
 
     public init(clock: VirtualClock) throws(MachineError) {
         self.clock = clock

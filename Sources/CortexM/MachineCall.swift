@@ -43,6 +43,7 @@ extension Machine {
         run.hostDeadlineNanoseconds = hostNanoseconds() &+ UInt64(hostLimit.components.seconds) &* 1_000_000_000
             &+ UInt64(hostLimit.components.attoseconds / 1_000_000_000)
         run.blocksUntilHostCheck = 1
+        debugCallWillStart()
         var start = entry | 1
         var err: uc_err
         var sleptForever = false
@@ -57,7 +58,7 @@ extension Machine {
             // Unicorn 2.0.1 returns UC_ERR_OK after WFI and UC_ERR_INSN_INVALID after WFE, with
             // the PC past it; the code hook's last address tells it from a real UDF at the PC.
             guard run.stop == nil, err == UC_ERR_OK || err == UC_ERR_INSN_INVALID,
-                  ContinuousClock.now - started < hostLimit else { break }
+                  ContinuousClock.now - started - debugHaltedDuration < hostLimit else { break }
             let pc = readRegister(.pc) & ~1
             guard pc != run.returnAddress, hot.pointee.lastPC == pc &- 2, let sleep = waitInstruction(before: pc) else { break }
             if sleep == .waitForInterrupt, !wakeFromWFI() {

@@ -67,7 +67,10 @@ struct ProgramCommand: ParsableCommand {
     @Option(name: .customLong("mass-erase-timeout"), help: "Device-time limit of MassErase, in seconds.")
     var massEraseTimeout: Double = 600
 
+    @OptionGroup var debug: DebugOptions
+
     func validate() throws {
+        try debug.validate()
         guard VerifyMode(rawValue: verify) != nil else {
             throw ValidationError("--verify must be memory-mapped or loader, not '\(verify)'")
         }
@@ -183,9 +186,18 @@ struct ProgramCommand: ParsableCommand {
         if let problem = HostResources.emulatorAddressSpaceProblem() {
             throw bad(BadInput(error: problem, file: nil, location: "host"))
         }
-        let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
-        let report = session.run { bar.update($0) }
-        bar.finish()
+        let report: SessionReport
+        if debug.isRequested {
+            // Under the debugger's hooks the host runs slower: give those runs' host guard room.
+            var debugOptions = options
+            debugOptions.hostSecondsPerCall *= DebugOptions.hostGuardFactor
+            let debugged = try? ProgrammerSession(loader: loaderFile, image: firmware, imageName: session.imageName, options: debugOptions)
+            report = try debug.run(session, debugged: debugged ?? session) { bad($0) }
+        } else {
+            let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
+            report = session.run { bar.update($0) }
+            bar.finish()
+        }
         if let traceFile {
             let text = session.lastTrace.map(\.description).joined(separator: "\n") + "\n"
             do { try traceFile.store(text) } catch { throw bad(BadInput(error: "cannot write the trace: \(error.reason)", file: error.path)) }

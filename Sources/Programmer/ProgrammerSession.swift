@@ -113,13 +113,15 @@ public final class ProgrammerSession {
     }
 
     let layout: SectorLayout
+    /// Follows the primary run from inside (the GDB server); nil for a plain session.
+    public var debugger: (any SessionDebugger)?
     /// Every hardware event of the last `run`, time-ordered, for `--trace`.
     public private(set) var lastTrace: [TraceEntry] = []
 
     /// Runs the whole session and, if it fails, the checks that tell its root cause.
     public func run(progress: ((SessionProgress) -> Void)? = nil) -> SessionReport {
         let started = Date()
-        let primary = execute(ramFill: options.ramFill, progress: progress)
+        let primary = execute(ramFill: options.ramFill, progress: progress, debugger: debugger)
         lastTrace = primary.trace
         var rerun: SessionRun?
         if !primary.succeeded, primary.ranLoader, options.diagnoseUninitializedRAM, options.ramFill != 0 {
@@ -147,8 +149,9 @@ public final class ProgrammerSession {
         return probes
     }
 
-    func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?) -> SessionRun {
+    func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?, debugger: (any SessionDebugger)? = nil) -> SessionRun {
         let run = SessionRun(session: self, ramFill: ramFill)
+        run.debugger = debugger
         run.perform(progress: progress)
         return run
     }
@@ -174,6 +177,8 @@ final class SessionRun {
     var stackReachedImage = false
     var readOnlyDamage: (address: UInt32, symbol: String?)?
     var flashChangeBaseline = 0
+    var debugger: (any SessionDebugger)?
+    var debugView: SessionView?
 
     struct VerifyMismatch {
         var address: UInt32
@@ -262,6 +267,8 @@ final class SessionRun {
         for segment in plan.internalSegments { try? board.machine.writeMemory(segment.bytes, at: segment.address) }
         flashChangeBaseline = flash.changes.count
         _ = board.drainEvents(call: nil)
+        debugView = SessionView(run: self)
+        if let debugView { debugger?.sessionBoardReady(board, view: debugView) }
 
         // Erase.
         if !plan.internalSegments.isEmpty {
@@ -434,10 +441,15 @@ final class SessionRun {
         let cycleCounterBefore = board.machine.dwt.readsWhileStopped
         let controller = options.board.octospi.instance == 2 ? board.soc.octospi2 : board.soc.octospi1
         let mappedBefore = controller.fmode == 3
+        let debugCall = SessionCall(index: calls.count, label: label, function: function, operation: operation,
+                                    arguments: arguments, entry: entry.address)
+        debugView?.callStart = start
+        debugger?.sessionCallWillStart(debugCall)
         let outcome = board.machine.call(
             entry.address, arguments: arguments, stackPointer: stackTop, returnAddress: SimulatedBoard.sramBase,
             budget: CallBudget(maxInstructions: options.maxInstructionsPerCall, deviceTimeLimit: limit,
                                hostTimeLimitSeconds: options.hostSecondsPerCall))
+        debugger?.sessionCallEnded(debugCall, outcome: outcome)
         let index = calls.count
         var result: UInt64?
         var ok = false
