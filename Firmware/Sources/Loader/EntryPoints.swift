@@ -91,7 +91,7 @@ public func MassErase(_ parallelism: UInt32) -> UInt32 {
     return session.indirect { session.flash.eraseChip() } ? 1 : 0
 }
 
-/// Read(Address, Size, buffer): copies through the memory-mapped window (the programmer
+/// Read(Address, Size, buffer): copies through the memory-mapped window, words where aligned (the programmer
 /// normally reads a NOR_FLASH device itself; this is for hosts that call Read).
 @_cdecl("Read")
 public func Read(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 {
@@ -99,11 +99,7 @@ public func Read(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 
     guard let session = Session.current, session.offset(of: address, size: size) != nil else { return 0 }
     if size == 0 { return 1 }
     guard let destination = UnsafeMutableRawPointer(bitPattern: UInt(buffer)), session.enterMemoryMapped() else { return 0 }
-    var index: UInt32 = 0
-    while index < size {
-        destination.storeBytes(of: loadByte(address + index), toByteOffset: Int(index), as: UInt8.self)
-        index += 1
-    }
+    WindowAccess.copy(from: address, count: size, to: destination)
     return 1
 }
 
@@ -126,12 +122,8 @@ public func Verify(_ memoryAddress: UInt32, _ bufferAddress: UInt32, _ words: UI
     let checksumStart = memoryAddress + head
     let checksumEnd = min(ByteSum.end(start: checksumStart, size: total - tail), memoryAddress + total)
     let checksum = UInt64(ByteSum.sum(from: checksumStart, to: checksumEnd, initial: 0)) << 32
-    var index = head
-    while index < total - tail {
-        if loadByte(memoryAddress + index) != buffer.load(fromByteOffset: Int(index), as: UInt8.self) {
-            return checksum | UInt64(memoryAddress + index)
-        }
-        index += 1
+    if let index = WindowAccess.firstDifference(address: memoryAddress, buffer: buffer, from: head, to: total - tail) {
+        return checksum | UInt64(memoryAddress + index)
     }
     return checksum
 }

@@ -67,7 +67,7 @@ enum FlashBus {
         spi.dcr3.value = 0
         spi.dcr4.value = 0
         spi.cr.replace(OCTOSPI.CR.fthresMask | OCTOSPI.CR.fmodeMask | OCTOSPI.CR.dmm | OCTOSPI.CR.msel | OCTOSPI.CR.tcen,
-                       with: OCTOSPI.CR.fthres(bytes: 4))
+                       with: OCTOSPI.CR.fthres(bytes: OCTOSPI.fifoThreshold))
         guard spi.waitNotBusy() else { return nil }
         spi.dcr2.value = board.divider - 1  // PRESCALER: FCLK = kernel / (PRESCALER + 1)
         spi.tcr.value = SPICommand.sampleShift

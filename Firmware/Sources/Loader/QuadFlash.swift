@@ -37,7 +37,7 @@ struct QuadFlash {
 
     /// WREN, then RDSR to see WEL = 1: a flash that does not answer (wrong pin, no QE...)
     /// fails here rather than after a program that silently did nothing.
-    func writeEnable() -> Bool {
+    @inline(never) func writeEnable() -> Bool {
         guard spi.run(SPICommand(instruction: Op.writeEnable)), let status = readStatus() else { return false }
         return status & IS25LP512M.Status.wel != 0
     }
@@ -91,7 +91,7 @@ struct QuadFlash {
     // MARK: Program and erase (offsets are flash offsets, 0 ..< 64 MiB)
 
     /// Quad input page program 34h (1-1-4) of `count` bytes that stay within one page.
-    func programPage(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
+    @inline(never) func programPage(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
         let command = SPICommand(instruction: Op.quadPageProgram4B, addressLines: .one, address: offset, dataLines: .four)
         guard writeEnable(), spi.write(command, from: source, count: count),
               waitReady(milliseconds: IS25LP512M.Timeout.pageProgramMs)
@@ -99,7 +99,7 @@ struct QuadFlash {
         return noErrors(IS25LP512M.ExtendedRead.programError | IS25LP512M.ExtendedRead.protectionError)
     }
 
-    func erase(opcode: UInt8, offset: UInt32, milliseconds: UInt32) -> Bool {
+    @inline(never) func erase(opcode: UInt8, offset: UInt32, milliseconds: UInt32) -> Bool {
         let command = SPICommand(instruction: opcode, addressLines: .one, address: offset)
         guard writeEnable(), spi.run(command), waitReady(milliseconds: milliseconds) else { return false }
         return noErrors(IS25LP512M.ExtendedRead.eraseError | IS25LP512M.ExtendedRead.protectionError)
