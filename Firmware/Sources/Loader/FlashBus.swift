@@ -61,7 +61,7 @@ enum FlashBus {
 
         // OCTOSPI, in HAL_OSPI_Init's order: DCR1..DCR4, FTHRES, BUSY = 0, PRESCALER, EN.
         spi.cr.clear(OCTOSPI.CR.en)
-        spi.dcr1.value = OCTOSPI.DCR1.mtypStandard | OCTOSPI.DCR1.devsize(IS25LP512M.devsize)
+        spi.dcr1.value = OCTOSPI.DCR1.mtypStandard | OCTOSPI.DCR1.devsize(FlashBus.provisionalDevsize)
             | OCTOSPI.DCR1.csht(chipSelectHighCycles(flashClockHz: board.flashClockHz) - 1) | OCTOSPI.DCR1.dlybyp
         spi.dcr2.value = 0
         spi.dcr3.value = 0
@@ -74,6 +74,10 @@ enum FlashBus {
         spi.cr.set(OCTOSPI.CR.en)
         return spi
     }
+
+    /// DEVSIZE until Init knows the part: 256 MiB (the largest window), so no SFDP or register
+    /// address is refused; Init sets the part's size after discovery.
+    static let provisionalDevsize: UInt32 = 27
 
     /// nCS high time between commands: at least 50 ns (covers the IS25LP's tCEH for reads
     /// and writes [MEM]), in flash clocks; DCR1.CSHT holds cycles − 1.

@@ -40,7 +40,7 @@ extension OCTOSPI {
         if command.hasData { dlr.value = dataLength &- 1 }
         ccr.value = command.ccr
         tcr.value = command.tcr
-        ir.value = UInt32(command.instruction)
+        ir.value = command.instruction
         if command.hasAddress { ar.value = command.address }
         return true
     }
@@ -161,7 +161,8 @@ extension OCTOSPI {
         cr.replace(CR.fmodeMask | CR.apms | CR.tcen, with: FunctionalMode.indirectWrite.crBits)
         ccr.value = command.ccr
         tcr.value = command.tcr
-        ir.value = UInt32(command.instruction)
+        abr.value = 0xFF  // the mode byte, when the command has one (SPICommand.modeByte)
+        ir.value = command.instruction
         cr.replace(CR.fmodeMask, with: FunctionalMode.memoryMapped.crBits)
         return true
     }

@@ -1,0 +1,90 @@
+/// Turns the part's SFDP (or the built-in fallback), corrected by the errata table, into the
+/// Profile the entry points use, and prepares the part for it (QE, protection, 4-byte mode).
+enum Discovery {
+    static let sixteenMiB: UInt32 = 16 << 20
+
+    static func configure(_ flash: QuadFlash, id: UInt32) -> Bool {
+        let maker = id & 0xFF
+        guard var tables = SFDP.read(flash.spi) ?? Errata.fallback(id: id) else { return false }
+        Errata.fix(&tables, id: id)
+        Profile.size = tables.sizeBytes
+        Profile.pageSize = tables.pageSize
+
+        // Above 16 MiB every address is 32 bits: dedicated 4-byte opcodes when the 4BAIT (or the
+        // errata) lists them, else the 3-byte opcodes with the part switched to 4-byte mode the
+        // way BFPT dword 16 says.
+        let wide = tables.sizeBytes > sixteenMiB
+        let fourByteOpcodes = wide && tables.has4BAIT
+        var enter4Byte: UInt32 = 0
+        if wide && !fourByteOpcodes {
+            enter4Byte = tables.enter4Byte & 0b11
+            guard enter4Byte != 0 else { return false }
+        }
+        Profile.flags = wide ? Profile.Flag.fourByteAddress : 0
+        if maker == Errata.issi { Profile.flags |= Profile.Flag.issiErrorRegister }
+
+        guard chooseErases(tables, fourByteOpcodes: fourByteOpcodes), chooseRead(tables, fourByteOpcodes: fourByteOpcodes) else { return false }
+        if fourByteOpcodes {
+            let support = tables.fourByteSupport
+            Profile.program = support & (1 << 7) != 0 ? 0x34 | 1 << 8 : 0x12
+        } else {
+            Profile.program = Errata.threeByteProgram(maker: maker)
+        }
+
+        guard flash.enableQuadAndUnprotect(qer: tables.qer, protection: Errata.protectionBits(maker: maker)) else { return false }
+        if enter4Byte != 0 {
+            if enter4Byte & 0b10 != 0 && !flash.writeEnable() { return false }
+            guard flash.spi.run(SPICommand(instruction: SPINOR.Opcode.enter4ByteMode)) else { return false }
+        }
+        return maker != Errata.issi || flash.issiDefaultReadParameters()
+    }
+
+    /// Erase types 1-4 of BFPT dwords 8/9 (with their 4-byte opcodes when used), smallest first.
+    private static func chooseErases(_ tables: SFDP.Tables, fourByteOpcodes: Bool) -> Bool {
+        var shifts: UInt32 = 0
+        var opcodes: UInt32 = 0
+        var type: UInt32 = 0
+        while type < 4 {
+            let half = (type < 2 ? tables.eraseTypes.0 : tables.eraseTypes.1) >> (16 * (type & 1))
+            let shift = half & 0xFF
+            var opcode = (half >> 8) & 0xFF
+            if fourByteOpcodes {
+                opcode = tables.fourByteSupport & (1 << (9 + type)) != 0 ? (tables.fourByteErase >> (8 * type)) & 0xFF : 0
+            }
+            if shift >= 8 && shift <= 24 && opcode != 0 {
+                // Insert into the sorted byte lists; a size already present keeps its first opcode.
+                var slot: UInt32 = 0
+                while slot < 4 && (shifts >> (8 * slot)) & 0xFF != 0 && (shifts >> (8 * slot)) & 0xFF < shift { slot += 1 }
+                if slot < 4 && (shifts >> (8 * slot)) & 0xFF != shift {
+                    let low: UInt32 = slot == 0 ? 0 : (UInt32(1) << (8 * slot)) &- 1
+                    shifts = (shifts & low) | shift << (8 * slot) | (shifts & ~low) << 8
+                    opcodes = (opcodes & low) | opcode << (8 * slot) | (opcodes & ~low) << 8
+                }
+            }
+            type += 1
+        }
+        Profile.eraseShifts = shifts
+        Profile.eraseOpcodes = opcodes
+        return shifts != 0
+    }
+
+    /// 1-4-4 when the BFPT lists it with 0 or 2 mode clocks (2 = one mode byte on 4 lines),
+    /// else 1-1-4 with mode clocks counted as dummies. EBh/6Bh become ECh/6Ch with 4-byte opcodes.
+    private static func chooseRead(_ tables: SFDP.Tables, fourByteOpcodes: Bool) -> Bool {
+        let quadIO = tables.readSettings & 0xFFFF
+        let quadIOMode = (quadIO >> 5) & 0b111
+        if tables.dword1 & (1 << 21) != 0 && (quadIOMode == 0 || quadIOMode == 2)
+            && (!fourByteOpcodes || tables.fourByteSupport & (1 << 5) != 0) {
+            let opcode = fourByteOpcodes ? 0xEC : quadIO >> 8
+            Profile.read = opcode | (quadIO & 0x1F) << 8 | Profile.ReadBits.quadAddress | (quadIOMode == 2 ? Profile.ReadBits.modeByte : 0)
+            return true
+        }
+        let quadOut = tables.readSettings >> 16
+        if tables.dword1 & (1 << 22) != 0 && (!fourByteOpcodes || tables.fourByteSupport & (1 << 4) != 0) {
+            let opcode = fourByteOpcodes ? 0x6C : quadOut >> 8
+            Profile.read = opcode | (((quadOut >> 5) & 0b111) + (quadOut & 0x1F)) << 8
+            return true
+        }
+        return false
+    }
+}
