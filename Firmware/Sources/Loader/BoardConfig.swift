@@ -108,12 +108,13 @@ struct BoardConfig {
             alternateFunction: UInt32(loadByte(at + 2)), pullUp: loadByte(at + 3) & 1 != 0)
     }
 
+    /// The block is word-aligned (loader.ld), so every field is read with one aligned load.
     private static func half(_ base: UInt32, _ offset: UInt32) -> UInt16 {
-        UInt16(loadByte(base + offset)) | UInt16(loadByte(base + offset + 1)) << 8
+        UInt16(truncatingIfNeeded: loadWord(base + (offset & ~3)) >> (8 * (offset & 2)))
     }
 
     private static func word(_ base: UInt32, _ offset: UInt32) -> UInt32 {
-        UInt32(half(base, offset)) | UInt32(half(base, offset + 2)) << 16
+        loadWord(base + offset)
     }
 }
 

@@ -1,11 +1,29 @@
 /// Turns the part's SFDP (or the built-in fallback), corrected by the errata table, into the
-/// Profile the entry points use, and prepares the part for it (QE, protection, 4-byte mode).
+/// Profile the entry points use, then prepares the part for it (QE, protection, 4-byte mode).
 enum Discovery {
     static let sixteenMiB: UInt32 = 16 << 20
 
     static func configure(_ flash: QuadFlash, id: UInt32) -> Bool {
+        // Learning and preparing are two calls so that the SFDP tables are off the stack
+        // before the deepest call chain (a status-register write) runs.
+        let plan = learn(flash, id: id)
+        guard plan != 0 else { return false }
         let maker = id & 0xFF
-        guard var tables = SFDP.read(flash.spi) ?? Errata.fallback(id: id) else { return false }
+        guard flash.enableQuadAndUnprotect(qer: plan & 0b111, protection: Errata.protectionBits(maker: maker)) else { return false }
+        let enter4Byte = (plan >> 4) & 0b11
+        if enter4Byte != 0 {
+            if enter4Byte & 0b10 != 0 && !flash.writeEnable() { return false }
+            guard flash.spi.run(SPICommand(instruction: SPINOR.Opcode.enter4ByteMode)) else { return false }
+        }
+        return maker != Errata.issi || flash.issiDefaultReadParameters()
+    }
+
+    /// Fills Profile; returns 0 when the part cannot be served, else 0x100 | the QER (b2:0) |
+    /// BFPT dword 16's 4-byte entry bits b25:24 when they are to be used (b5:4).
+    @inline(never) private static func learn(_ flash: QuadFlash, id: UInt32) -> UInt32 {
+        let maker = id & 0xFF
+        var tables = SFDP.Tables()
+        guard SFDP.read(flash.spi, into: &tables) || Errata.fallback(id: id, into: &tables) else { return 0 }
         Errata.fix(&tables, id: id)
         Profile.size = tables.sizeBytes
         Profile.pageSize = tables.pageSize
@@ -14,29 +32,23 @@ enum Discovery {
         // errata) lists them, else the 3-byte opcodes with the part switched to 4-byte mode the
         // way BFPT dword 16 says.
         let wide = tables.sizeBytes > sixteenMiB
-        let fourByteOpcodes = wide && tables.has4BAIT
+        let fourByteOpcodes = wide && tables.fourByteSupport != 0
         var enter4Byte: UInt32 = 0
         if wide && !fourByteOpcodes {
             enter4Byte = tables.enter4Byte & 0b11
-            guard enter4Byte != 0 else { return false }
+            guard enter4Byte != 0 else { return 0 }
         }
         Profile.flags = wide ? Profile.Flag.fourByteAddress : 0
         if maker == Errata.issi { Profile.flags |= Profile.Flag.issiErrorRegister }
 
-        guard chooseErases(tables, fourByteOpcodes: fourByteOpcodes), chooseRead(tables, fourByteOpcodes: fourByteOpcodes) else { return false }
+        guard chooseErases(tables, fourByteOpcodes: fourByteOpcodes), chooseRead(tables, fourByteOpcodes: fourByteOpcodes) else { return 0 }
         if fourByteOpcodes {
             let support = tables.fourByteSupport
             Profile.program = support & (1 << 7) != 0 ? 0x34 | 1 << 8 : 0x12
         } else {
             Profile.program = Errata.threeByteProgram(maker: maker)
         }
-
-        guard flash.enableQuadAndUnprotect(qer: tables.qer, protection: Errata.protectionBits(maker: maker)) else { return false }
-        if enter4Byte != 0 {
-            if enter4Byte & 0b10 != 0 && !flash.writeEnable() { return false }
-            guard flash.spi.run(SPICommand(instruction: SPINOR.Opcode.enter4ByteMode)) else { return false }
-        }
-        return maker != Errata.issi || flash.issiDefaultReadParameters()
+        return 0x100 | tables.qer & 0b111 | enter4Byte << 4
     }
 
     /// Erase types 1-4 of BFPT dwords 8/9 (with their 4-byte opcodes when used), smallest first.

@@ -19,7 +19,7 @@ enum Errata {
             // the dedicated 4-byte opcodes exist though the BFPT advertises 3-byte addresses only
             // and no 4BAIT may be present (Linux is25lp256_post_bfpt_fixups).
             tables.qer = 0b010
-            if !tables.has4BAIT { synthesize4BAIT(&tables) }
+            if tables.fourByteSupport == 0 { synthesize4BAIT(&tables) }
         } else if tables.qer == unknownQER {
             // JESD216 rev 0 tables have no QER: the vendors' usual bit.
             tables.qer = maker == macronix ? 0b010 : (maker == winbond || maker == gigadevice) ? 0b100 : 0b000
@@ -42,7 +42,6 @@ enum Errata {
             }
             type += 1
         }
-        tables.has4BAIT = true
         tables.fourByteSupport = support
         tables.fourByteErase = opcodes
     }
@@ -63,14 +62,13 @@ enum Errata {
     /// The built-in tables of the IS25LP512M / IS25WP512M (9D 60/70 1A, 9D 60/70 20), used when
     /// such a part answers RDID but not 5Ah: 64 MiB, 256-byte pages, 4/32/64 KiB erases
     /// 20h/52h/D8h, 1-4-4 EBh with 2 mode clocks + 4 wait states, 1-1-4 6Bh with 8, QE = SR1 b6.
-    static func fallback(id: UInt32) -> SFDP.Tables? {
-        guard id & 0xFF == issi, (id >> 8) & 0xEF == 0x60, (id >> 16) == 0x1A || (id >> 16) == 0x20 else { return nil }
-        var tables = SFDP.Tables()
+    static func fallback(id: UInt32, into tables: inout SFDP.Tables) -> Bool {
+        guard id & 0xFF == issi, (id >> 8) & 0xEF == 0x60, (id >> 16) == 0x1A || (id >> 16) == 0x20 else { return false }
         tables.sizeBytes = 64 << 20
         tables.dword1 = 1 << 21 | 1 << 22
         tables.readSettings = 0x6B08_EB44
         tables.eraseTypes = (0x520F_200C, 0x0000_D810)
         tables.qer = 0b010
-        return tables
+        return true
     }
 }

@@ -14,19 +14,19 @@ extension OCTOSPI {
     /// Short command transfers: a few bytes at ≥ 1 MHz take microseconds; 10 ms is ample.
     static let transferTimeoutMs: UInt32 = 10
 
-    @inline(never) func waitNotBusy() -> Bool {
-        if !sr.anySet(SR.busy) { return true }  // the usual case: no deadline to set up
-        var deadline = Deadline(milliseconds: OCTOSPI.transferTimeoutMs)
-        while sr.anySet(SR.busy) {
-            if deadline.expired() { return false }
-        }
-        return true
+    func waitNotBusy() -> Bool {
+        waitStatus(SR.busy, equals: 0)
     }
 
-    @inline(never) func waitFlag(_ flag: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
-        if sr.anySet(flag) { return true }
+    func waitFlag(_ flag: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
+        waitStatus(flag, equals: flag, milliseconds: milliseconds)
+    }
+
+    /// Waits until `SR & mask == value`. The usual case (already true) sets up no deadline.
+    @inline(never) func waitStatus(_ mask: UInt32, equals value: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
+        if sr.value & mask == value { return true }
         var deadline = Deadline(milliseconds: milliseconds)
-        while !sr.anySet(flag) {
+        while sr.value & mask != value {
             if deadline.expired() { return false }
         }
         return true

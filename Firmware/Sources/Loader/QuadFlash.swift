@@ -86,16 +86,12 @@ struct QuadFlash {
     }
 
     /// ISSI: the volatile Read Register back to 0 (each read's default dummy cycles, which the
-    /// SFDP/built-in tables describe), read back with 61h; written again after WREN if a part
-    /// wants it, then the errors of an earlier session cleared (82h).
+    /// SFDP/built-in tables describe), read back with 61h, then the errors of an earlier
+    /// session cleared (82h). A WREN first, in case a part wants one for SRPV [MEM].
     func issiDefaultReadParameters() -> Bool {
-        let command = SPICommand(instruction: ISSI.setReadParametersVolatile, dataLines: .one)
-        if !(spi.writeByte(command, ISSI.defaultReadRegister) && readRegister(ISSI.readReadParameters) == ISSI.defaultReadRegister) {
-            guard writeEnable(), spi.writeByte(command, ISSI.defaultReadRegister),
-                  readRegister(ISSI.readReadParameters) == ISSI.defaultReadRegister
-            else { return false }
-        }
-        return spi.run(SPICommand(instruction: ISSI.clearExtendedReadParameters))
+        writeEnable() && spi.writeByte(SPICommand(instruction: ISSI.setReadParametersVolatile, dataLines: .one), ISSI.defaultReadRegister)
+            && readRegister(ISSI.readReadParameters) == ISSI.defaultReadRegister
+            && spi.run(SPICommand(instruction: ISSI.clearExtendedReadParameters))
     }
 
     /// After a program or erase: ISSI latches PROT_E/P_ERR/E_ERR in its Extended Read

@@ -27,66 +27,62 @@ enum SFDP {
         var eraseTypes: (UInt32, UInt32) = (0, 0)  // BFPT dwords 8, 9
         var qer: UInt32 = 0
         var enter4Byte: UInt32 = 0  // BFPT dword 16 b31:24
-        var has4BAIT = false
-        var fourByteSupport: UInt32 = 0  // 4BAIT dword 1
+        var fourByteSupport: UInt32 = 0  // 4BAIT dword 1; 0 = no 4BAIT
         var fourByteErase: UInt32 = 0  // 4BAIT dword 2
     }
 
-    /// One dword of the SFDP space, or nil when the transfer failed.
-    @inline(never) static func dword(_ spi: OCTOSPI, _ address: UInt32) -> UInt32? {
+    /// One dword of the SFDP space; all ones when the transfer failed (what an absent part
+    /// gives too), which no check below accepts as a signature, header or density.
+    @inline(never) static func dword(_ spi: OCTOSPI, _ address: UInt32) -> UInt32 {
         spi.read(SPICommand(instruction: SPINOR.Opcode.readSFDP, addressLines: .one, address: address,
-                            addressSize: 0b10, dummyCycles: 8, dataLines: .one), count: 4)
+                            addressSize: 0b10, dummyCycles: 8, dataLines: .one), count: 4) ?? 0xFFFF_FFFF
     }
 
-    /// The part's tables, or nil when it has no (usable) SFDP: no signature, no BFPT of at
-    /// least 9 dwords, a density the loader cannot map.
-    static func read(_ spi: OCTOSPI) -> Tables? {
-        guard dword(spi, 0) == signature, let header = dword(spi, 4) else { return nil }
-        let headers = min((header >> 16) & 0xFF, 7) + 1
+    /// Fills `tables` from the part's SFDP; false when it has no usable SFDP: no signature,
+    /// no BFPT of at least 9 dwords, a density the loader cannot map.
+    static func read(_ spi: OCTOSPI, into tables: inout Tables) -> Bool {
+        guard dword(spi, 0) == signature else { return false }
+        let headers = min((dword(spi, 4) >> 16) & 0xFF, 7) + 1
         var bfpt: UInt32 = 0
         var bfptLength: UInt32 = 0
-        var tables = Tables()
         var index: UInt32 = 0
         while index < headers {
-            guard let first = dword(spi, 8 + 8 * index), let second = dword(spi, 12 + 8 * index) else { return nil }
+            let first = dword(spi, 8 + 8 * index)
+            let second = dword(spi, 12 + 8 * index)
             let id = (second >> 16) & 0xFF00 | first & 0xFF
             let length = first >> 24
             let pointer = second & 0xFF_FFFF
             if id == 0xFF00 && bfptLength == 0 && (first >> 16) & 0xFF == 1 {
                 bfpt = pointer
                 bfptLength = length
-            } else if id == 0xFF84 && length >= 2 && !tables.has4BAIT,
-                      let support = dword(spi, pointer), let erase = dword(spi, pointer + 4) {
-                tables.has4BAIT = true
-                tables.fourByteSupport = support
-                tables.fourByteErase = erase
+            } else if id == 0xFF84 && length >= 2 && tables.fourByteSupport == 0 {
+                tables.fourByteSupport = dword(spi, pointer)
+                tables.fourByteErase = dword(spi, pointer + 4)
             }
             index += 1
         }
-        guard bfptLength >= 9, let d1 = dword(spi, bfpt), let d2 = dword(spi, bfpt + 4),
-              let d3 = dword(spi, bfpt + 8), let d8 = dword(spi, bfpt + 28), let d9 = dword(spi, bfpt + 32)
-        else { return nil }
+        guard bfptLength >= 9 else { return false }
+        let d2 = dword(spi, bfpt + 4)
         // Density in bits; the loader maps 64 KiB ... 256 MiB (2^19 ... 2^31 bits).
         let log2Bits: UInt32
-        if d2 & 0x8000_0000 != 0 {
+        if d2 & 0x8000_0000 != 0 && d2 != 0xFFFF_FFFF {
             log2Bits = d2 & 0x7FFF_FFFF
         } else {
-            guard d2 != 0xFFFF_FFFF, (d2 &+ 1) & d2 == 0 else { return nil }  // bits a power of two
+            guard (d2 &+ 1) & d2 == 0 else { return false }  // bits a power of two
             log2Bits = UInt32((d2 &+ 1).trailingZeroBitCount)
         }
-        guard log2Bits >= 19, log2Bits <= 31 else { return nil }
+        guard log2Bits >= 19, log2Bits <= 31 else { return false }
         tables.sizeBytes = UInt32(1) << (log2Bits - 3)
-        tables.dword1 = d1
-        tables.readSettings = d3
-        tables.eraseTypes = (d8, d9)
-        if bfptLength >= 16, let d11 = dword(spi, bfpt + 40), let d15 = dword(spi, bfpt + 56), let d16 = dword(spi, bfpt + 60) {
-            let pageShift = (d11 >> 4) & 0xF
+        tables.dword1 = dword(spi, bfpt)
+        tables.readSettings = dword(spi, bfpt + 8)
+        tables.eraseTypes = (dword(spi, bfpt + 28), dword(spi, bfpt + 32))
+        tables.qer = Errata.unknownQER
+        if bfptLength >= 16 {
+            let pageShift = (dword(spi, bfpt + 40) >> 4) & 0xF
             if pageShift >= 4 && pageShift <= 10 { tables.pageSize = UInt32(1) << pageShift }
-            tables.qer = (d15 >> 20) & 0b111
-            tables.enter4Byte = d16 >> 24
-        } else {
-            tables.qer = Errata.unknownQER
+            tables.qer = (dword(spi, bfpt + 56) >> 20) & 0b111
+            tables.enter4Byte = dword(spi, bfpt + 60) >> 24
         }
-        return tables
+        return true
     }
 }
