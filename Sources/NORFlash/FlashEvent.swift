@@ -99,6 +99,21 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
     case deepPowerDownReleased
     case powerCycled
     case registerWritten(register: String, old: UInt8, new: UInt8)
+    /// Octal parts in OPI: the instruction phase is not 2 bytes on 8 lines at the mode's rate.
+    case octalInstructionNotUnderstood(instruction: UInt32, bytes: Int, lines: Int, dtr: Bool, mode: FlashOctalMode)
+    /// 8-8-8: the second instruction byte is not the inverse of the first.
+    case opcodeExtensionMismatch(opcode: UInt8, extension: UInt8)
+    /// Octal: a phase at STR while the part is in DTR OPI, or the reverse.
+    case phaseRateMismatch(command: String, phase: SPIPhase, expectedDTR: Bool)
+    /// A DTR OPI array read the controller sampled without DQS (it times data by its own clock).
+    case dtrReadWithoutDataStrobe(command: String)
+    case octalModeChanged(from: FlashOctalMode, to: FlashOctalMode)
+    /// Stacked-die Micron parts: a program/erase/register write before 70h was read after the last one.
+    case refusedUntilFlagStatusRead(command: String)
+    /// An injected program/erase failure: the array did not change; the part's error flag is set.
+    case operationFailed(command: String, address: UInt32, flag: String)
+    /// Winbond: QPI entry (38h) with QE = 0 is ignored.
+    case qpiRefusedWithoutQE(command: String)
 
     public var message: String {
         switch self {
@@ -147,7 +162,7 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
         case .doubleTransferRateNotSupported(let c, let phase):
             return "\(c): \(phase.rawValue) phase uses DTR, which this command is not (DTR reads are 0Dh/BDh/EDh); command ignored"
         case .quadWithoutQE(let c, let phase):
-            return "\(c): 4-line \(phase.rawValue) phase while QE=0 (status register bit 6): IO2/IO3 are WP#/HOLD#, the flash ignores the command and does not drive IO2/IO3; quad data reads as FFh (pull-ups). Set QE with 06h + 01h 40h"
+            return "\(c): 4-line \(phase.rawValue) phase while the part's Quad Enable bit is 0 (SR1 bit 6 on ISSI/Macronix, SR2 bit 1 on Winbond, CR1 bit 1 on Spansion): IO2/IO3 are WP#/HOLD#, the flash ignores the command and does not drive IO2/IO3; quad data reads as FFh (pull-ups)"
         case .dummyCycleMismatch(let c, let expected, let got, let lines):
             return "\(c): the flash drives data after \(expected) dummy clock(s) (read register DC3..DC0 or the command default) but the controller samples after \(got): data shifted by \(abs(got - expected) * lines) bit(s)"
         case .dataPhaseMissing(let c):
@@ -178,6 +193,22 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
             return "power cycle: volatile state reloaded from the non-volatile registers"
         case .registerWritten(let r, let old, let new):
             return "\(r): \(hex2(old))h -> \(hex2(new))h"
+        case .octalInstructionNotUnderstood(let i, let bytes, let lines, let dtr, let mode):
+            return "instruction \(String(i, radix: 16, uppercase: true))h (\(bytes) byte(s) on \(lines) line(s), \(dtr ? "DTR" : "STR")) while the flash is in \(mode): it takes a 2-byte instruction on 8 lines \(mode == .dtrOPI ? "on both edges" : "on one edge"); ignored"
+        case .opcodeExtensionMismatch(let op, let ext):
+            return "8-8-8 instruction \(hex2(op))\(hex2(ext))h: the second byte must be the inverse of the first (\(hex2(op))\(hex2(~op))h); ignored"
+        case .phaseRateMismatch(let c, let phase, let dtr):
+            return "\(c): \(phase.rawValue) phase at \(dtr ? "STR" : "DTR") while the flash is in \(dtr ? "DTR" : "STR") OPI: command ignored"
+        case .dtrReadWithoutDataStrobe(let c):
+            return "\(c): DTR OPI read sampled without DQS; the flash drives DQS with the data so the controller can latch it at speed"
+        case .octalModeChanged(let from, let to):
+            return "configuration register 2 switched the flash from \(from) to \(to): commands from now on must use that protocol"
+        case .refusedUntilFlagStatusRead(let c):
+            return "\(c) refused: this stacked-die part needs the flag status register (70h) read as ready after each program or erase before the next one"
+        case .operationFailed(let c, let a, let flag):
+            return "\(c) at \(flashAddress(a)) failed in the array (injected fault): content unchanged, \(flag) set"
+        case .qpiRefusedWithoutQE(let c):
+            return "\(c) ignored: QPI needs the Quad Enable bit (SR2 bit 1) set first"
         }
     }
 

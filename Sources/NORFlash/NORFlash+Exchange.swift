@@ -26,24 +26,50 @@ extension NORFlash {
             record(.noInstruction)
             return idle
         }
-        let opcode = UInt8(truncatingIfNeeded: instruction)
-        if isDeepPowerDown && opcode != 0xAB {
-            record(.ignoredInDeepPowerDown(opcode))
-            return idle
-        }
         let format = transaction.instructionFormat
-        if format.lines != (isQPI ? 4 : 1) || format.doubleTransferRate || transaction.instructionSize != 1 {
-            resetEnabled = false
-            record(.instructionNotUnderstood(opcode, lines: format.lines, qpi: isQPI))
-            return idle
+        let opcode: UInt8
+        let found: FlashCommand?
+        if octalMode != .spi {
+            // 8-8-8: opcode then its inverse, on 8 lines at the mode's rate.
+            let dtr = octalMode == .dtrOPI
+            guard format.lines == 8, format.doubleTransferRate == dtr, transaction.instructionSize == 2 else {
+                resetEnabled = false
+                record(.octalInstructionNotUnderstood(instruction: instruction, bytes: transaction.instructionSize,
+                                                      lines: format.lines, dtr: format.doubleTransferRate, mode: octalMode))
+                return idle
+            }
+            opcode = UInt8(truncatingIfNeeded: instruction >> 8)
+            let ext = UInt8(truncatingIfNeeded: instruction)
+            if isDeepPowerDown && opcode != 0xAB {
+                record(.ignoredInDeepPowerDown(opcode))
+                return idle
+            }
+            guard ext == ~opcode else {
+                resetEnabled = false
+                record(.opcodeExtensionMismatch(opcode: opcode, extension: ext))
+                return idle
+            }
+            found = part.octalCommand(opcode)
+        } else {
+            opcode = UInt8(truncatingIfNeeded: instruction)
+            if isDeepPowerDown && opcode != 0xAB {
+                record(.ignoredInDeepPowerDown(opcode))
+                return idle
+            }
+            if format.lines != (isQPI ? 4 : 1) || format.doubleTransferRate || transaction.instructionSize != 1 {
+                resetEnabled = false
+                record(.instructionNotUnderstood(opcode, lines: format.lines, qpi: isQPI))
+                return idle
+            }
+            found = part.command(opcode)
         }
-        guard let command = part.command(opcode) else {
+        guard let command = found else {
             resetEnabled = false
             record(.unknownOpcode(opcode, lines: format.lines))
             return idle
         }
-        switch (command.availability, isQPI) {
-        case (.spiOnly, true), (.qpiOnly, false):
+        switch (command.availability, isQPI, octalMode) {
+        case (.spiOnly, true, _), (.qpiOnly, false, _), (.octalSTROnly, _, .dtrOPI), (.octalDTROnly, _, .strOPI):
             resetEnabled = false
             record(.commandNotAvailableInMode(command: command.description, qpi: isQPI))
             return idle
@@ -60,8 +86,10 @@ extension NORFlash {
         var name: String { command.description }
         let wasResetEnabled = resetEnabled
         resetEnabled = false
-        let addressLines = isQPI ? 4 : command.addressLines
-        let dataLines = isQPI ? 4 : command.dataLines
+        let octal = octalMode != .spi
+        let dtr = octalMode == .dtrOPI
+        let addressLines = octal ? 8 : isQPI ? 4 : command.addressLines
+        let dataLines = octal ? 8 : isQPI ? 4 : command.dataLines
 
         // Address: how many bytes the flash takes, and where they land.
         let expectedBytes: Int
@@ -69,7 +97,7 @@ extension NORFlash {
         case .none: expectedBytes = 0
         case .three: expectedBytes = 3
         case .four: expectedBytes = 4
-        case .threeOrFour: expectedBytes = registers.extendedAddressing ? 4 : 3
+        case .threeOrFour: expectedBytes = registers.extendedAddressing || octal ? 4 : 3
         }
         var sent: UInt32?
         var effective: UInt32?
@@ -125,6 +153,10 @@ extension NORFlash {
             record(.refusedWhileBusy(command: name, busyWith: b.description, until: b.ends))
             return idle
         }
+        if flagStatusReadPending && Self.needsWriteEnableLatch(command.operation) {
+            record(.refusedUntilFlagStatusRead(command: name))
+            return idle
+        }
 
         // Phase widths: the flash samples the lines its command defines.
         if expectedBytes > 0 {
@@ -132,8 +164,9 @@ extension NORFlash {
                 record(.phaseLinesMismatch(command: name, phase: .address, expected: addressLines, got: t.addressFormat.lines))
                 return idle
             }
-            if t.addressFormat.doubleTransferRate {
-                record(.doubleTransferRateNotSupported(command: name, phase: .address))
+            if t.addressFormat.doubleTransferRate != dtr {
+                record(octal ? .phaseRateMismatch(command: name, phase: .address, expectedDTR: dtr)
+                             : .doubleTransferRateNotSupported(command: name, phase: .address))
                 return idle
             }
         }
@@ -142,12 +175,13 @@ extension NORFlash {
                 record(.phaseLinesMismatch(command: name, phase: .data, expected: dataLines, got: t.dataFormat.lines))
                 return idle
             }
-            if t.dataFormat.doubleTransferRate {
-                record(.doubleTransferRateNotSupported(command: name, phase: .data))
+            if t.dataFormat.doubleTransferRate != dtr {
+                record(octal ? .phaseRateMismatch(command: name, phase: .data, expectedDTR: dtr)
+                             : .doubleTransferRateNotSupported(command: name, phase: .data))
                 return idle
             }
         }
-        if !isQPI && !registers.quadEnable && (addressLines == 4 || (dataLines == 4 && dataBytes > 0)) {
+        if !isQPI && !quadEnabled && (addressLines == 4 || (dataLines == 4 && dataBytes > 0)) {
             record(.quadWithoutQE(command: name, phase: addressLines == 4 ? .address : .data))
             return idle
         }
@@ -172,13 +206,8 @@ extension NORFlash {
         guard let stream = output else { return idle }
 
         // Dummy clocks: the flash starts driving after its own count, the controller samples
-        // after its own; the difference shifts the data by clocks × lines bits.
-        var expectedDummy = 0
-        if command.defaultDummyClocks > 0 {
-            let dc = registers.dummyCycles
-            expectedDummy = command.dummyFromReadRegister && dc != 0
-                ? dc : (isQPI ? command.defaultQPIDummyClocks : command.defaultDummyClocks)
-        }
+        // after its own; the difference shifts the data by clocks × bits per clock.
+        let expectedDummy = expectedDummyClocks(command)
         var controllerDummy = t.dummyCycles
         if t.alternateBytes != nil {
             let perClock = max(1, t.alternateFormat.lines * (t.alternateFormat.doubleTransferRate ? 2 : 1))
@@ -187,15 +216,69 @@ extension NORFlash {
         if command.operation == .releasePowerDownReadProductID {
             return Self.shifted(stream, count: readCount, bitShift: 0)
         }
-        if controllerDummy != expectedDummy {
+        let bitShift = (controllerDummy - expectedDummy) * dataLines * (dtr ? 2 : 1)
+        if dtr && command.operation == .read && !t.dataStrobe {
+            record(.dtrReadWithoutDataStrobe(command: name))
+        }
+        // A register is driven over and over: sampling whole bytes later reads the same value.
+        let sameData = Self.repeatsOneRegister(command.operation) && bitShift > 0 && bitShift % 8 == 0
+        if controllerDummy != expectedDummy && !sameData {
             record(.dummyCycleMismatch(command: name, expected: expectedDummy, got: controllerDummy, lines: dataLines))
         }
-        return Self.shifted(stream, count: readCount, bitShift: (controllerDummy - expectedDummy) * dataLines)
+        return Self.shifted(stream, count: readCount, bitShift: bitShift)
+    }
+
+    /// The dummy clocks the flash waits before driving data for `command` in the current mode.
+    func expectedDummyClocks(_ command: FlashCommand) -> Int {
+        guard command.defaultDummyClocks > 0 || !command.dummyBySetting.isEmpty else { return 0 }
+        let base = octalMode == .dtrOPI ? command.dtrDummyClocks ?? command.defaultDummyClocks
+            : isQPI ? command.defaultQPIDummyClocks : command.defaultDummyClocks
+        guard command.dummyFromReadRegister else { return base }
+        func table(_ setting: Int) -> Int {
+            setting < command.dummyBySetting.count ? command.dummyBySetting[setting] : base
+        }
+        switch part.traits.dummyCycleSource {
+        case .fixed:
+            return base
+        case .issiReadRegister:
+            let dc = registers.dummyCycles
+            return dc != 0 ? dc : base
+        case .micronVolatileConfiguration:
+            let dc = Int(registers.volatileConfiguration >> 4)
+            return dc == 0 || dc == 15 ? base : dc
+        case .macronixConfiguration:
+            return table(Int(registers.status2 >> 6))
+        case .octalConfiguration2:
+            return table(Int((registers.configuration2[0x300] ?? 0) & 0x07))
+        }
+    }
+
+    /// Register reads whose output repeats one value for as long as the clock runs.
+    static func repeatsOneRegister(_ operation: FlashOperation) -> Bool {
+        switch operation {
+        case .readStatus, .readStatusRegister, .readFlagStatus, .readFunction, .readReadParameters,
+             .readExtendedReadParameters, .readBankAddress, .readExtendedAddress, .readVolatileConfiguration,
+             .readEnhancedVolatileConfiguration, .readConfiguration2, .readSecurityRegister:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Commands that change the array or a non-volatile register and so need WEL.
+    static func needsWriteEnableLatch(_ operation: FlashOperation) -> Bool {
+        switch operation {
+        case .pageProgram, .erase, .chipErase, .writeStatus, .writeStatusRegister, .writeNonVolatileConfiguration,
+             .writeFunction:
+            return true
+        default:
+            return false
+        }
     }
 
     static func allowedWhileBusy(_ operation: FlashOperation) -> Bool {
         switch operation {
-        case .readStatus, .suspend, .readExtendedReadParameters: return true
+        case .readStatus, .suspend, .readExtendedReadParameters, .readFlagStatus, .readSecurityRegister: return true
         default: return false
         }
     }

@@ -36,10 +36,12 @@ extension NORFlash {
             }
             return true
         }
-        func startBusy(_ what: String, _ duration: DeviceTime, suspendable: Bool = false, isErase: Bool = false) {
+        func startBusy(_ what: String, _ duration: DeviceTime, suspendable: Bool = false, isErase: Bool = false,
+                       programOrErase: Bool = false) {
             registers.writeEnableLatch = false
             let ends = now + duration
-            busy = BusyOperation(description: what, ends: ends, suspendable: suspendable, isErase: isErase)
+            busy = BusyOperation(description: what, ends: ends, suspendable: suspendable, isErase: isErase,
+                                 isProgramOrErase: programOrErase)
             record(.busyStarted(operation: what, until: ends))
         }
         func setRegister(_ label: String, _ keyPath: WritableKeyPath<FlashRegisters, UInt8>, _ value: UInt8) {
@@ -48,6 +50,29 @@ extension NORFlash {
             if old != value { record(.registerWritten(register: label, old: old, new: value)) }
         }
         let times = part.timings(timing)
+        let volatileStatusWrite = volatileStatusWriteEnabled
+        volatileStatusWriteEnabled = false
+        /// Status register writes take WEL, or the 50h that came just before (volatile write).
+        func statusWriteAllowed() -> Bool { volatileStatusWrite || needsWriteEnable() }
+        func writeStatusRegisters(_ bytes: [UInt8], startingAt first: Int?) {
+            let targets = first.map { [$0] } ?? part.traits.writeStatusChain
+            if volatileStatusWrite && registers.statusPowerOn == nil {
+                registers.statusPowerOn = [registers.status, registers.status2, registers.status3, registers.status4]
+            }
+            for (byte, index) in zip(bytes, targets) {
+                let mask = index < part.traits.statusWritableMasks.count ? part.traits.statusWritableMasks[index] : 0xFF
+                let label = index < part.traits.statusRegisterNames.count ? part.traits.statusRegisterNames[index] : "Status Register \(index + 1)"
+                let old = registers[status: index]
+                let new = (byte & mask) | (old & ~mask)
+                registers[status: index] = new
+                if old != new { record(.registerWritten(register: label, old: old, new: new)) }
+            }
+            if volatileStatusWrite {
+                registers.writeEnableLatch = false
+            } else {
+                startBusy(name, times.registerWrite)
+            }
+        }
 
         switch command.operation {
         case .read:
@@ -59,8 +84,12 @@ extension NORFlash {
                 return nil
             }
             guard needsWriteEnable() else { return nil }
-            program(command, data, at: address, now: now)
-            startBusy("\(name) at \(flashAddress(address))", times.pageProgram, suspendable: true)
+            // A protected page: ISSI still runs its busy time (reference model); Micron does not
+            // execute and keeps WEL (MT25Q datasheet, PROGRAM operations).
+            let started = program(command, data, at: address, now: now)
+            if started || part.traits.errorReporting != .micronFlagStatus {
+                startBusy("\(name) at \(flashAddress(address))", times.pageProgram, suspendable: true, programOrErase: true)
+            }
             return nil
 
         case .erase(let size):
@@ -68,23 +97,32 @@ extension NORFlash {
             let base = address & ~UInt32(size - 1)
             let range = base..<(base + UInt32(size))
             if let protected = protectedRange(), protected.overlaps(range) {
-                refuseProtected(name, address: address, protected: protected, errorBit: FlashRegisters.eraseError)
+                refuseProtected(name, address: address, protected: protected, erase: true)
                 return nil
             }
-            fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now)
-            startBusy("\(name) at \(flashAddress(base))", times.erase(bytes: size), suspendable: true, isErase: true)
+            if faults.failingErases.contains(where: { $0.overlaps(range) }) {
+                latchFailure(name, address: base, erase: true)
+            } else {
+                fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now)
+            }
+            startBusy("\(name) at \(flashAddress(base))", times.erase(bytes: size), suspendable: true, isErase: true,
+                      programOrErase: true)
             return nil
 
         case .chipErase:
             guard noData(), needsWriteEnable() else { return nil }
-            if registers.blockProtect != 0 {
-                registers.writeEnableLatch = false
-                registers.extendedReadParameters |= FlashRegisters.protectionError | FlashRegisters.eraseError
-                record(.chipEraseRefusedProtected(command: name, blockProtect: registers.blockProtect))
+            let bp = blockProtectValue
+            if bp != 0 {
+                latchError(protection: true, erase: true)
+                record(.chipEraseRefusedProtected(command: name, blockProtect: bp))
                 return nil
             }
-            fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now)
-            startBusy(name, times.chipErase, isErase: true)
+            if faults.failingErases.contains(where: { $0.overlaps(0..<UInt32(part.size)) }) {
+                latchFailure(name, address: 0, erase: true)
+            } else {
+                fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now)
+            }
+            startBusy(name, times.chipErase, isErase: true, programOrErase: true)
             return nil
 
         case .writeEnable:
@@ -108,11 +146,102 @@ extension NORFlash {
             return repeating(registers.bankAddress)
 
         case .writeStatus:
+            // One byte per register of the part's chain (SR1; SR1+SR2; SR+CR; SR1+CR1..CR3).
+            // WEL and WIP are read-only; the rest is non-volatile unless 50h came first.
+            guard let bytes = writeData, !bytes.isEmpty else {
+                record(.dataPhaseMissing(command: name))
+                return nil
+            }
+            guard statusWriteAllowed() else { return nil }
+            writeStatusRegisters(bytes, startingAt: nil)
+            return nil
+        case .writeStatusRegister(let index):
+            guard let value = firstDataByte(), statusWriteAllowed() else { return nil }
+            writeStatusRegisters([value], startingAt: index)
+            return nil
+        case .readStatusRegister(let index):
+            return repeating(statusRegisterView(index))
+        case .volatileStatusWriteEnable:
+            if noData() { volatileStatusWriteEnabled = true }
+            return nil
+
+        case .readExtendedAddress:
+            return repeating(registers.bankAddress & 0x7F)
+        case .writeExtendedAddress:
             guard let value = firstDataByte(), needsWriteEnable() else { return nil }
-            // Bits 1:0 (WEL, WIP) are read-only; bits 7:2 are non-volatile.
-            setRegister("Status Register", \.status, (value & 0xFC) | (registers.status & 0x03))
+            registers.writeEnableLatch = false
+            setRegister("Extended Address Register", \.bankAddress, (registers.bankAddress & FlashRegisters.extendedAddress) | (value & 0x7F))
+            return nil
+
+        case .readFlagStatus:
+            if busy == nil { flagStatusReadPending = false }
+            return repeating(flagStatusView)
+        case .clearFlagStatus:
+            if noData() { registers.flagStatusErrors = 0 }
+            return nil
+        case .readVolatileConfiguration:
+            return repeating(registers.volatileConfiguration)
+        case .writeVolatileConfiguration:
+            guard let value = firstDataByte(), needsWriteEnable() else { return nil }
+            registers.writeEnableLatch = false
+            setRegister("Volatile Configuration Register", \.volatileConfiguration, value)
+            return nil
+        case .readNonVolatileConfiguration:
+            let v = registers.nonVolatileConfiguration
+            return cycling([UInt8(v & 0xFF), UInt8(v >> 8)])
+        case .writeNonVolatileConfiguration:
+            guard let bytes = writeData, bytes.count >= 2 else {
+                record(.dataPhaseMissing(command: name))
+                return nil
+            }
+            guard needsWriteEnable() else { return nil }
+            let value = UInt16(bytes[0]) | UInt16(bytes[1]) << 8
+            if value != registers.nonVolatileConfiguration {
+                record(.registerWritten(register: "Non-volatile Configuration Register (LSB)",
+                                        old: UInt8(registers.nonVolatileConfiguration & 0xFF), new: bytes[0]))
+                record(.registerWritten(register: "Non-volatile Configuration Register (MSB)",
+                                        old: UInt8(registers.nonVolatileConfiguration >> 8), new: bytes[1]))
+            }
+            registers.nonVolatileConfiguration = value
             startBusy(name, times.registerWrite)
             return nil
+        case .readEnhancedVolatileConfiguration:
+            return repeating(registers.enhancedVolatileConfiguration)
+        case .writeEnhancedVolatileConfiguration:
+            guard let value = firstDataByte(), needsWriteEnable() else { return nil }
+            registers.writeEnableLatch = false
+            setRegister("Enhanced Volatile Configuration Register", \.enhancedVolatileConfiguration, value)
+            // Bit 7 = 0 selects the quad I/O protocol: every phase on 4 lines, like QPI.
+            isQPI = value & 0x80 == 0
+            return nil
+
+        case .readConfiguration2:
+            return repeating(configuration2(at: address))
+        case .writeConfiguration2:
+            guard let value = firstDataByte(), needsWriteEnable() else { return nil }
+            registers.writeEnableLatch = false
+            let old = configuration2(at: address)
+            if old != value {
+                record(.registerWritten(register: "Configuration Register 2 at \(flashAddress(address))", old: old, new: value))
+            }
+            if address == 0x4000_0000 {
+                registers.configuration2NonVolatile[address] = value
+                startBusy(name, times.registerWrite)
+                return nil
+            }
+            registers.configuration2[address] = value
+            if address == 0 {
+                // SOPI (bit 0) / DOPI (bit 1): the new protocol applies from the next command.
+                let mode: FlashOctalMode = value & 0x02 != 0 ? .dtrOPI : value & 0x01 != 0 ? .strOPI : .spi
+                if mode != octalMode {
+                    record(.octalModeChanged(from: octalMode, to: mode))
+                    octalMode = mode
+                }
+            }
+            return nil
+        case .readSecurityRegister:
+            return repeating(registers.securityFlags | (registers.function & FlashRegisters.programSuspended != 0 ? 0x04 : 0)
+                             | (registers.function & FlashRegisters.eraseSuspended != 0 ? 0x08 : 0))
         case .writeFunction:
             guard let value = firstDataByte(), needsWriteEnable() else { return nil }
             // OTP bits only go 0 -> 1; PSUS/ESUS are read-only.
@@ -172,14 +301,21 @@ extension NORFlash {
             }
             return nil
 
-        case .enter4ByteAddressing:
-            if noData() { setRegister("Bank Address Register", \.bankAddress, registers.bankAddress | FlashRegisters.extendedAddress) }
-            return nil
-        case .exit4ByteAddressing:
-            if noData() { setRegister("Bank Address Register", \.bankAddress, registers.bankAddress & ~FlashRegisters.extendedAddress) }
+        case .enter4ByteAddressing, .exit4ByteAddressing:
+            guard noData() else { return nil }
+            if part.quirks.fourByteModeCommandsNeedWriteEnable && !needsWriteEnable() { return nil }
+            let enter = command.operation == .enter4ByteAddressing
+            let label = part.traits.addressMode == .issiBankRegister ? "Bank Address Register" : "4-byte address mode"
+            setRegister(label, \.bankAddress, enter ? registers.bankAddress | FlashRegisters.extendedAddress
+                                                    : registers.bankAddress & ~FlashRegisters.extendedAddress)
             return nil
         case .enterQPI:
-            if noData() { isQPI = true }
+            guard noData() else { return nil }
+            if part.quirks.qpiNeedsQuadEnable && !quadEnabled {
+                record(.qpiRefusedWithoutQE(command: name))
+                return nil
+            }
+            isQPI = true
             return nil
         case .exitQPI:
             if noData() { isQPI = false }
@@ -197,7 +333,7 @@ extension NORFlash {
             isQPI = false
             continuousRead = nil
             suspended = nil
-            registers.loadNonVolatile()
+            loadPowerOnState()
             record(.softwareReset)
             return nil
 
@@ -268,7 +404,7 @@ extension NORFlash {
     /// The range BP3..BP0 (status bits 5:2) protect, from the top of the array, or from
     /// the bottom with TBS = 1 (function register bit 1); nil when nothing is protected.
     public func protectedRange() -> Range<UInt32>? {
-        let bp = Int(registers.blockProtect)
+        let bp = Int(blockProtectValue)
         guard bp < part.blockProtectSizes.count else { return 0..<UInt32(part.size) }
         let bytes = min(part.blockProtectSizes[bp], part.size)
         guard bytes > 0 else { return nil }
@@ -277,15 +413,96 @@ extension NORFlash {
             : UInt32(part.size - bytes)..<UInt32(part.size)
     }
 
-    func refuseProtected(_ name: String, address: UInt32, protected: Range<UInt32>, errorBit: UInt8) {
-        registers.writeEnableLatch = false
-        registers.extendedReadParameters |= FlashRegisters.protectionError | errorBit
+    func refuseProtected(_ name: String, address: UInt32, protected: Range<UInt32>, erase: Bool) {
+        latchError(protection: true, erase: erase)
         record(.refusedProtected(command: name, address: address, protected: protected))
+    }
+
+    /// BP0, BP1, ... gathered from wherever the part keeps them in SR1.
+    var blockProtectValue: UInt8 {
+        var value: UInt8 = 0
+        for (i, mask) in part.traits.blockProtectMasks.enumerated() where registers.status & mask != 0 {
+            value |= 1 << UInt8(i)
+        }
+        return value
+    }
+
+    /// Sets the part's program/erase/protection error flags. Micron keeps WEL set after a
+    /// refused command (datasheet: "the write enable latch bit remains set"); the others clear it.
+    func latchError(protection: Bool, erase: Bool) {
+        switch part.traits.errorReporting {
+        case .issiExtendedReadRegister:
+            registers.writeEnableLatch = false
+            registers.extendedReadParameters |= (protection ? FlashRegisters.protectionError : 0)
+                | (erase ? FlashRegisters.eraseError : FlashRegisters.programError)
+        case .micronFlagStatus:
+            if !protection { registers.writeEnableLatch = false }
+            registers.flagStatusErrors |= (protection ? 0x02 : 0) | (erase ? 0x20 : 0x10)
+        case .macronixSecurityRegister:
+            registers.writeEnableLatch = false
+            if !protection { registers.securityFlags |= erase ? 0x40 : 0x20 }
+        case .none:
+            registers.writeEnableLatch = false
+        }
+    }
+
+    /// An injected array failure: nothing changes, the error flag is set, the busy time runs.
+    func latchFailure(_ name: String, address: UInt32, erase: Bool) {
+        latchError(protection: false, erase: erase)
+        let flag: String
+        switch part.traits.errorReporting {
+        case .issiExtendedReadRegister: flag = erase ? "E_ERR (81h bit 3)" : "P_ERR (81h bit 2)"
+        case .micronFlagStatus: flag = erase ? "erase error (flag status 70h bit 5)" : "program error (flag status 70h bit 4)"
+        case .macronixSecurityRegister: flag = erase ? "E_FAIL (security register 2Bh bit 6)" : "P_FAIL (security register 2Bh bit 5)"
+        case .none: flag = "no flag (the part reports none)"
+        }
+        record(.operationFailed(command: name, address: address, flag: flag))
+    }
+
+    /// Register `index` as a read returns it, with the bits that mirror state.
+    func statusRegisterView(_ index: Int) -> UInt8 {
+        var value = registers[status: index]
+        if index == 0 { value |= busy != nil ? 1 : 0 }
+        switch part.traits.addressMode {
+        case .statusBits(let register, let current, _) where register == index:
+            value = registers.extendedAddressing ? value | current : value & ~current
+        case .macronixConfiguration where index == 1:
+            value = registers.extendedAddressing ? value | 0x20 : value & ~0x20
+        default:
+            break
+        }
+        return value
+    }
+
+    /// Micron flag status: bit 7 ready, 6 erase suspended, 5/4 erase/program error,
+    /// 2 program suspended, 1 protection error, 0 4-byte address mode.
+    var flagStatusView: UInt8 {
+        var value = registers.flagStatusErrors
+        if busy == nil { value |= 0x80 }
+        if registers.function & FlashRegisters.eraseSuspended != 0 { value |= 0x40 }
+        if registers.function & FlashRegisters.programSuspended != 0 { value |= 0x04 }
+        if registers.extendedAddressing { value |= 0x01 }
+        return value
+    }
+
+    /// CR2 at `address`; the mode byte shows the current protocol.
+    func configuration2(at address: UInt32) -> UInt8 {
+        if address == 0 {
+            switch octalMode {
+            case .spi: return 0
+            case .strOPI: return 0x01
+            case .dtrOPI: return 0x02
+            }
+        }
+        if address == 0x4000_0000 { return registers.configuration2NonVolatile[address] ?? 0xFF }
+        return registers.configuration2[address] ?? 0
     }
 
     /// Page program: new = old & data, wrapping inside the page; more than a page keeps the
     /// last `pageSize` bytes (datasheet behaviour).
-    func program(_ command: FlashCommand, _ input: [UInt8], at address: UInt32, now: DeviceTime) {
+    /// Returns false when the page was protected and nothing started.
+    @discardableResult
+    func program(_ command: FlashCommand, _ input: [UInt8], at address: UInt32, now: DeviceTime) -> Bool {
         let name = command.description
         let pageSize = part.pageSize
         var data = input
@@ -296,8 +513,13 @@ extension NORFlash {
         let pageBase = Int(address) & ~(pageSize - 1)
         let offset = Int(address) - pageBase
         if let protected = protectedRange(), protected.overlaps(UInt32(pageBase)..<UInt32(pageBase + pageSize)) {
-            refuseProtected(name, address: address, protected: protected, errorBit: FlashRegisters.programError)
-            return
+            refuseProtected(name, address: address, protected: protected, erase: false)
+            return false
+        }
+        let target = UInt32(pageBase + offset)..<UInt32(pageBase + min(offset + data.count, pageSize))
+        if faults.failingPrograms.contains(where: { $0.overlaps(target) }) {
+            latchFailure(name, address: address, erase: false)
+            return true
         }
         let wrapped = offset + data.count - pageSize
         if wrapped > 0 {
@@ -315,6 +537,7 @@ extension NORFlash {
             changes.append(ContentChange(range: UInt32(pageBase)..<UInt32(pageBase + min(wrapped, offset)),
                                          operation: .program, opcode: command.opcode, time: now))
         }
+        return true
     }
 
     func fill(_ range: Range<UInt32>, operation: ContentChange.Operation, opcode: UInt8, now: DeviceTime) {

@@ -26,6 +26,10 @@ public final class NORFlash: SPIDevice {
     public internal(set) var changes: [ContentChange] = []
     public internal(set) var registers: FlashRegisters
     public internal(set) var isQPI = false
+    /// SPI, STR OPI or DTR OPI (octal parts; CR2 at 0x0000_0000 selects it).
+    public internal(set) var octalMode: FlashOctalMode = .spi
+    /// Programs and erases that fail as a worn or damaged array would (tests, fault injection).
+    public var faults = FlashFaultInjection()
     public internal(set) var isDeepPowerDown = false
     /// The read command a continuous ("AX") read repeats without its opcode, if active.
     public internal(set) var continuousRead: FlashCommand?
@@ -35,6 +39,7 @@ public final class NORFlash: SPIDevice {
         var ends: DeviceTime
         var suspendable: Bool
         var isErase: Bool
+        var isProgramOrErase = false
     }
     struct SuspendedOperation {
         var operation: BusyOperation
@@ -45,6 +50,10 @@ public final class NORFlash: SPIDevice {
     var busy: BusyOperation?
     var suspended: SuspendedOperation?
     var resetEnabled = false
+    /// 50h was the last command: the next status register write is volatile and needs no WEL.
+    var volatileStatusWriteEnabled = false
+    /// Stacked-die parts: a program/erase ran and 70h has not yet been read as ready.
+    var flagStatusReadPending = false
     var lastTime: DeviceTime = .zero
     /// Where the events of the last exchange begin in `events` (for `compactTrace`).
     var lastGroupStart = -1
@@ -61,13 +70,32 @@ public final class NORFlash: SPIDevice {
     ) {
         self.part = part
         self.timing = timing
-        var registers = nonVolatile ?? FlashRegisters()
+        var registers = nonVolatile ?? part.factoryRegisters
         if nonVolatile == nil {
             registers.extendedReadParametersNonVolatile = part.defaultExtendedReadRegister
         }
-        registers.loadNonVolatile()
         self.registers = registers
         self.storage = content.materialize(size: part.size)
+        loadPowerOnState()
+    }
+
+    /// Volatile registers from their non-volatile copies, and the power-on address mode
+    /// from wherever the part keeps it.
+    func loadPowerOnState() {
+        registers.loadNonVolatile()
+        switch part.traits.addressMode {
+        case .issiBankRegister:
+            break
+        case .statusBits(let register, _, let powerUp):
+            registers.bankAddress = registers[status: register] & powerUp != 0 ? FlashRegisters.extendedAddress : 0
+        case .micronFlagStatus:
+            registers.bankAddress = registers.nonVolatileConfiguration & 1 == 0 ? FlashRegisters.extendedAddress : 0
+        case .macronixConfiguration, .threeByteOnly:
+            registers.bankAddress = 0
+        }
+        octalMode = .spi
+        volatileStatusWriteEnabled = false
+        flagStatusReadPending = false
     }
 
     // MARK: Direct inspection (not through SPI)
@@ -94,6 +122,14 @@ public final class NORFlash: SPIDevice {
 
     /// Status register as 05h returns it (WIP from the busy state).
     public var statusRegister: UInt8 { registers.status | (busy != nil ? 1 : 0) }
+
+    /// Whether quad (4-line) phases are accepted: QE set where the part has one.
+    public var quadEnabled: Bool {
+        switch part.traits.quadEnable {
+        case .notRequired: return true
+        case .bit(let register, let mask): return registers[status: register] & mask != 0
+        }
+    }
     public var isBusy: Bool { busy != nil }
 
     /// When the current program/erase/register write ends, if one runs.
@@ -103,6 +139,7 @@ public final class NORFlash: SPIDevice {
     public func settle(at now: DeviceTime) {
         if let b = busy, b.ends <= now {
             busy = nil
+            if b.isProgramOrErase && part.quirks.flagStatusMustBePolled { flagStatusReadPending = true }
             events.append(Timestamped(time: b.ends, pc: currentPC, event: .busyEnded(operation: b.description)))
         }
         if now > lastTime { lastTime = now }
@@ -117,7 +154,7 @@ public final class NORFlash: SPIDevice {
         isDeepPowerDown = false
         continuousRead = nil
         resetEnabled = false
-        registers.loadNonVolatile()
+        loadPowerOnState()
         record(.powerCycled)
     }
 

@@ -34,7 +34,7 @@ public struct SPITransaction: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var instruction: UInt32?
-    /// 1 for every SPI/QPI command; 2 for octal parts (not modeled for this flash).
+    /// 1 for every SPI/QPI command; 2 for 8-8-8 commands of octal parts (opcode, then its inverse).
     public var instructionSize: Int
     public var instructionFormat: SPIPhaseFormat
 
@@ -52,13 +52,15 @@ public struct SPITransaction: Hashable, Sendable, CustomStringConvertible {
 
     public var direction: Direction
     public var dataFormat: SPIPhaseFormat
+    /// The controller latched read data on the flash's DQS strobe (OCTOSPI CCR.DQSE).
+    public var dataStrobe: Bool
 
     public init(
         instruction: UInt32?, instructionSize: Int = 1, instructionFormat: SPIPhaseFormat = .single,
         address: UInt32? = nil, addressSize: Int = 3, addressFormat: SPIPhaseFormat = .single,
         alternateBytes: UInt32? = nil, alternateSize: Int = 1, alternateFormat: SPIPhaseFormat = .single,
         dummyCycles: Int = 0,
-        direction: Direction = .none, dataFormat: SPIPhaseFormat = .single
+        direction: Direction = .none, dataFormat: SPIPhaseFormat = .single, dataStrobe: Bool = false
     ) {
         self.instruction = instruction
         self.instructionSize = instructionSize
@@ -72,6 +74,7 @@ public struct SPITransaction: Hashable, Sendable, CustomStringConvertible {
         self.dummyCycles = dummyCycles
         self.direction = direction
         self.dataFormat = dataFormat
+        self.dataStrobe = dataStrobe
     }
 
     /// Bus clocks the exchange occupies (instruction, address, alternate, dummy, data).

@@ -59,8 +59,8 @@ struct SFDPTests {
     @Test("BFPT DWORD11 gives a 256-byte page")
     func pageSize() { #expect((dword(11) >> 4) & 0xF == 8) }
 
-    @Test("BFPT DWORD16 still lists the 4-byte entry methods: B7h, bank register, 4-byte opcodes")
-    func fourByteEntry() { #expect(dword(16) >> 24 == 0b0001_1001) }
+    @Test("BFPT DWORD16 still lists the 4-byte entry methods: B7h, bank register, 4-byte opcodes (Linux EN4B bits 24, 27, 29)")
+    func fourByteEntry() { #expect(dword(16) >> 24 == 0b0010_1001) }
 
     @Test("without the quirk the same table says 3- or 4-byte")
     func withoutQuirk() {

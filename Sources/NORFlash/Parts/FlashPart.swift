@@ -27,7 +27,8 @@ public struct FlashTimings: Hashable, Sendable {
         switch bytes {
         case 4096: return sectorErase4K
         case 32768: return blockErase32K
-        default: return blockErase64K
+        case ...65536: return blockErase64K
+        default: return chipErase
         }
     }
 }
@@ -37,23 +38,6 @@ public struct FlashTimings: Hashable, Sendable {
 public enum FlashTimingProfile: Hashable, Sendable {
     case typical
     case maximum
-}
-
-/// Behaviour that is particular to a part and does not fit a table.
-public struct FlashQuirks: Hashable, Sendable {
-    /// BFPT DWORD1 bits 18:17 say "3-byte address only" although the part has EXTADD and
-    /// dedicated 4-byte opcodes (Linux `is25lp256_post_bfpt_fixups`, reference §A.1).
-    public var sfdpAdvertisesThreeByteAddressOnly: Bool
-    /// Whether the volatile register writes C0h/63h (read register) and 83h (extended read
-    /// register) need WEL. Sources disagree: SiFive's IS25LP boot code sends C0h without
-    /// 06h and ufprog marks the ISSI read/extended/bank registers "no WREN"; the simplified
-    /// Verilog model of the 512M checks WEL. Default false; 17h never needs it, C5h always.
-    public var volatileRegisterWritesNeedWriteEnable: Bool
-
-    public init(sfdpAdvertisesThreeByteAddressOnly: Bool, volatileRegisterWritesNeedWriteEnable: Bool = false) {
-        self.sfdpAdvertisesThreeByteAddressOnly = sfdpAdvertisesThreeByteAddressOnly
-        self.volatileRegisterWritesNeedWriteEnable = volatileRegisterWritesNeedWriteEnable
-    }
 }
 
 /// A SPI NOR part as data: identity, geometry, instruction table, timings, SFDP.
@@ -74,16 +58,25 @@ public struct FlashPart: Sendable {
     /// The JESD216 table RDSFDP (5Ah) reads, from address 0.
     public var sfdp: [UInt8]
     public var quirks: FlashQuirks
+    /// Registers, QE, addressing, dummy and error-report behaviour as named fields.
+    public var traits: FlashPartTraits
     /// Power-on value of the extended read register (ODS = 111, 50 %: 0xE0, §A.4).
     public var defaultExtendedReadRegister: UInt8
+    /// The factory state of the non-volatile registers (QE preset on some parts).
+    public var factoryRegisters: FlashRegisters
     public private(set) var commands: [FlashCommand]
+    /// The 8-8-8 instruction table of an octal part (2-byte opcode: code, then its inverse).
+    public private(set) var octalCommands: [FlashCommand]
     private var table: [Int]
+    private var octalTable: [Int]
 
     public init(
         name: String, jedecID: [UInt8], productID: UInt8, size: Int, pageSize: Int,
         eraseSizes: [Int], blockProtectSizes: [Int], typicalTimings: FlashTimings,
         maximumTimings: FlashTimings, sfdp: [UInt8], quirks: FlashQuirks,
-        defaultExtendedReadRegister: UInt8, commands: [FlashCommand]
+        defaultExtendedReadRegister: UInt8, commands: [FlashCommand],
+        traits: FlashPartTraits = .issi, factoryRegisters: FlashRegisters = FlashRegisters(),
+        octalCommands: [FlashCommand] = []
     ) {
         self.name = name
         self.jedecID = jedecID
@@ -98,9 +91,17 @@ public struct FlashPart: Sendable {
         self.quirks = quirks
         self.defaultExtendedReadRegister = defaultExtendedReadRegister
         self.commands = commands
+        self.traits = traits
+        self.factoryRegisters = factoryRegisters
+        self.octalCommands = octalCommands
+        self.table = Self.index(commands)
+        self.octalTable = Self.index(octalCommands)
+    }
+
+    private static func index(_ commands: [FlashCommand]) -> [Int] {
         var table = [Int](repeating: -1, count: 256)
         for (index, command) in commands.enumerated() { table[Int(command.opcode)] = index }
-        self.table = table
+        return table
     }
 
     public func command(_ opcode: UInt8) -> FlashCommand? {
@@ -108,16 +109,34 @@ public struct FlashPart: Sendable {
         return index >= 0 ? commands[index] : nil
     }
 
+    /// The 8-8-8 command whose first opcode byte is `opcode` (octal parts in OPI mode).
+    public func octalCommand(_ opcode: UInt8) -> FlashCommand? {
+        let index = octalTable[Int(opcode)]
+        return index >= 0 ? octalCommands[index] : nil
+    }
+
+    /// "IS25LP512M (9D 60 1A, 64 MiB)" for lists.
+    public var summary: String {
+        let mib = size >> 20
+        return "\(name) (\(jedecID.map(hex2).joined(separator: " ")), \(mib > 0 ? "\(mib) MiB" : "\(size >> 10) KiB"))"
+    }
+
     public func timings(_ profile: FlashTimingProfile) -> FlashTimings {
         profile == .typical ? typicalTimings : maximumTimings
     }
 
-    /// Every part this module describes.
-    public static let all: [FlashPart] = [.is25lp512m, .is25wp512m, .is25lp512mj, .is25wp512mj]
+    /// Every part this module describes; the first of two with one ID is the one
+    /// `part(jedecID:)` answers (MT25QL512ABB before the stacked N25Q512A).
+    public static let all: [FlashPart] = [.is25lp512m, .is25wp512m, .is25lp512mj, .is25wp512mj] + catalog
 
     /// The part whose RDID bytes are `id`, if known.
     public static func part(jedecID id: [UInt8]) -> FlashPart? {
         all.first { $0.jedecID == id }
+    }
+
+    /// Every part whose RDID bytes are `id` (a monolithic and a stacked part can share one).
+    public static func parts(jedecID id: [UInt8]) -> [FlashPart] {
+        all.filter { $0.jedecID == id }
     }
 
     /// The part named `name` (case-insensitive), e.g. "IS25LP512M" from a board file.

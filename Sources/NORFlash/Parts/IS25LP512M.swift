@@ -10,34 +10,47 @@ extension FlashPart {
     public static let is25lp512mj = issi512M(name: "IS25LP512MJ", id: [0x9D, 0x60, 0x20])
     public static let is25wp512mj = issi512M(name: "IS25WP512MJ", id: [0x9D, 0x70, 0x20])
 
-    static func issi512M(name: String, id: [UInt8]) -> FlashPart {
+    /// IS25LP128F (16 MiB, 9D 60 18) and IS25LP256D (32 MiB, 9D 60 19): the same ISSI
+    /// command set, registers and SFDP layout as the 512M (the IS25LP128F crate covers the
+    /// F/D/M generation); sizes, device IDs and chip-erase times differ [MEM: tCE].
+    public static let is25lp128f = issi512M(name: "IS25LP128F", id: [0x9D, 0x60, 0x18], size: 16 << 20,
+                                            productID: 0x17, chipErase: (.seconds(35), .seconds(90)))
+    public static let is25lp256d = issi512M(name: "IS25LP256D", id: [0x9D, 0x60, 0x19], size: 32 << 20,
+                                            productID: 0x18, chipErase: (.seconds(70), .seconds(180)))
+
+    static func issi512M(
+        name: String, id: [UInt8], size: Int = 64 << 20, productID: UInt8 = 0x19,
+        chipErase: (DeviceTime, DeviceTime) = (.seconds(100), .seconds(270))
+    ) -> FlashPart {
         let typical = FlashTimings(
             pageProgram: .microseconds(200),
             sectorErase4K: .milliseconds(70),
             blockErase32K: .milliseconds(140),
             blockErase64K: .milliseconds(170),
-            chipErase: .seconds(100),
+            chipErase: chipErase.0,
             registerWrite: .milliseconds(2))
         let maximum = FlashTimings(
             pageProgram: .microseconds(800),
             sectorErase4K: .milliseconds(300),
             blockErase32K: .milliseconds(500),
             blockErase64K: .milliseconds(1000),
-            chipErase: .seconds(270),
+            chipErase: chipErase.1,
             registerWrite: .milliseconds(15))
         let quirks = FlashQuirks(sfdpAdvertisesThreeByteAddressOnly: true)
         return FlashPart(
             name: name, jedecID: id,
-            // ABh/90h device ID: 0x17 on the 128 Mbit, 0x18 on the 256 Mbit parts; 0x19 here [MEM].
-            productID: 0x19,
-            size: 64 << 20, pageSize: 256,
+            // ABh/90h device ID: 0x17 on the 128 Mbit, 0x18 on the 256 Mbit parts; 0x19 on the 512 [MEM].
+            productID: productID,
+            size: size, pageSize: 256,
             eraseSizes: [4096, 32768, 65536],
             // BP3..BP0: 0001..1010 protect 64 KiB doubling to 32 MiB; 1011..1110 protect all
             // but the other end's 16/8/4/2 MiB; 1111 everything (ufprog vendor-issi.c,
             // is25xp512mj_wpr_4bp_tbs0/1) [SRC-2].
-            blockProtectSizes: [0] + (0..<10).map { 65536 << $0 } + [48 << 20, 56 << 20, 60 << 20, 62 << 20, 64 << 20],
+            blockProtectSizes: size == 64 << 20
+                ? [0] + (0..<10).map { 65536 << $0 } + [48 << 20, 56 << 20, 60 << 20, 62 << 20, 64 << 20]
+                : doublingProtection(size: size, bits: 4),
             typicalTimings: typical, maximumTimings: maximum,
-            sfdp: IS25LP512MSFDP.table(size: 64 << 20, typical: typical, maximum: maximum, quirks: quirks),
+            sfdp: IS25LP512MSFDP.table(size: size, typical: typical, maximum: maximum, quirks: quirks),
             quirks: quirks,
             defaultExtendedReadRegister: 0xE0,
             commands: issi512MCommands)

@@ -85,9 +85,10 @@ enum IS25LP512MSFDP {
         // 0-4-4 (AX continuous read) supported (bit 9) [MEM for the entry/exit method bits].
         let dword15: UInt32 = 0xFF00_0000 | 0b010 << 20 | 0b0100 << 16 | 0b000001 << 10 | 1 << 9 | 0b00100 << 4 | 0b0010
         // DWORD16: 4-byte entry = B7h (bit 0) | bank register with EXTADD (bit 3) | dedicated
-        // 4-byte opcodes (bit 4); exit = bank register, software reset, power cycle (29h has
-        // no JESD216 code); soft reset 66h+99h (bit 12); SR1 non-volatile, written after 06h.
-        let dword16: UInt32 = 0b0001_1001 << 24 | 0b00_0110_1000 << 14 | 0b01_0000 << 8 | 1 << 7 | 0b000_0001
+        // 4-byte opcodes (bit 5; Linux BFPT_DWORD16_EN4B_4B_OPCODES = BIT(29), bit 4 is the
+        // 16-bit NV configuration register); exit = bank register, software reset, power
+        // cycle (29h has no JESD216 code); soft reset 66h+99h (bit 12); SR1 non-volatile.
+        let dword16: UInt32 = 0b0010_1001 << 24 | 0b00_0110_1000 << 14 | 0b01_0000 << 8 | 1 << 7 | 0b000_0001
         return [dword1, dword2, dword3, dword4, dword5, dword6, dword7, dword8,
                 dword9, dword10, dword11, dword12, dword13, dword14, dword15, dword16]
     }
