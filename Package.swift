@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "LoaderFile", dependencies: ["ELF", "Board"], swiftSettings: strict),
         .target(name: "CortexM", dependencies: ["CUnicorn", "VirtualTime"], swiftSettings: hotPath),
         .target(name: "NORFlash", dependencies: ["VirtualTime"], swiftSettings: hotPath),
-        .target(name: "Board", swiftSettings: strict),
+        .target(name: "Board", dependencies: ["NORFlash"], swiftSettings: strict),
         .target(name: "STM32U5", dependencies: ["CortexM", "NORFlash", "Board", "VirtualTime"], swiftSettings: hotPath),
         .target(
             name: "Programmer",
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "LoaderFileTests", dependencies: ["LoaderFile", "ELF", "TestSupport", "Board"], swiftSettings: strict),
         .testTarget(name: "CortexMTests", dependencies: ["CortexM", "ELF", "VirtualTime"], swiftSettings: strict),
         .testTarget(name: "NORFlashTests", dependencies: ["NORFlash", "VirtualTime"], swiftSettings: strict),
-        .testTarget(name: "BoardTests", dependencies: ["Board"], swiftSettings: strict),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "NORFlash", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "STM32U5Tests", dependencies: ["STM32U5", "NORFlash", "CortexM", "Board", "VirtualTime"], swiftSettings: strict),
         .testTarget(
             name: "ProgrammerTests",

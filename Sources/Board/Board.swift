@@ -1,7 +1,9 @@
 import Foundation
 
 /// A board as LoaderLab needs to know it: which MCU, which flash part, and how the flash
-/// is wired to the OCTOSPI. Read from `Boards/*.json` (schema 1, documented in README).
+/// is wired to the OCTOSPI. Read from a JSON file (schema 1: an STM32U5G7/G9 with a quad
+/// ISSI part; schema 2: any STM32U5 family member, any catalog part, quad or octal, port 1
+/// or 2; docs/boards.md) or taken from the built-in boards (`BuiltInBoards`).
 public struct Board: Hashable, Sendable, Codable {
     public struct OCTOSPIWiring: Hashable, Sendable, Codable {
         /// 1 or 2: which OCTOSPI controller drives the flash.
@@ -42,6 +44,10 @@ public struct Board: Hashable, Sendable, Codable {
 
     public var schema: Int
     public var name: String
+    /// The family member's description (`mcu` is validated against the family).
+    public var mcuDescription: MCUDescription { MCUDescription.named(mcu) ?? .stm32u5f7 }
+    /// IO4-IO7 are wired: an octal flash.
+    public var isOctal: Bool { FlashSignal.upperData.allSatisfy { pins[$0] != nil } }
     public var mcu: String
     public var flash: String
     public var octospi: OCTOSPIWiring
@@ -90,7 +96,7 @@ public struct Board: Hashable, Sendable, Codable {
         var pins: [FlashSignal: PinAssignment] = [:]
         for (key, value) in raw {
             guard let signal = FlashSignal(rawValue: key.lowercased()) else {
-                throw DecodingError.dataCorruptedError(forKey: .pins, in: c, debugDescription: "unknown signal '\(key)'; expected ncs, clk, io0, io1, io2, io3")
+                throw DecodingError.dataCorruptedError(forKey: .pins, in: c, debugDescription: "unknown signal '\(key)'; expected ncs, clk, io0-io7, dqs, nclk")
             }
             pins[signal] = value
         }

@@ -14,12 +14,12 @@ public enum BoardError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .unreadable(file, reason): "\(file): cannot read the board description: \(reason)"
         case let .malformed(file, reason): "\(file): not a valid board description: \(reason)"
-        case let .unsupportedSchema(file, found): "\(file): schema \(found) is not supported; expected \"schema\": 1"
+        case let .unsupportedSchema(file, found): "\(file): schema \(found) is not supported; expected \"schema\": 1 or 2"
         case let .unsupported(file, field, value, expected): "\(file): \(field) is \(value); expected \(expected)"
-        case let .missingPin(file, signal): "\(file): pins.\(signal.rawValue) is missing; a quad flash needs NCS, CLK and IO0-IO3"
+        case let .missingPin(file, signal): "\(file): pins.\(signal.rawValue) is missing; a quad flash needs NCS, CLK and IO0-IO3, an octal one IO4-IO7 as well"
         case let .pinCannotCarrySignal(file, signal, pin, port, candidates):
             "\(file): pins.\(signal.rawValue): \(pin) cannot carry OCTOSPIM port \(port) \(signal); "
-                + (candidates.isEmpty ? "this port has no \(signal) pin on the STM32U5G7" : "use one of \(candidates.joined(separator: ", "))")
+                + (candidates.isEmpty ? "this port has no \(signal) pin on this MCU" : "use one of \(candidates.joined(separator: ", "))")
         case let .wrongAlternateFunction(file, signal, pin, given, expected):
             "\(file): pins.\(signal.rawValue): \(pin) carries \(signal) on AF\(expected), not AF\(given)"
         case let .pinUsedTwice(file, pin, signals):

@@ -1,4 +1,5 @@
 import Foundation
+import NORFlash
 
 extension Board {
     /// Reads and validates a board description file.
@@ -43,22 +44,27 @@ extension Board {
         return (at.isEmpty ? "" : "\(at): ") + ctx.debugDescription
     }
 
-    /// Checks what the silicon would refuse: a pin that cannot carry its signal on the
-    /// chosen OCTOSPIM port, a wrong alternate function, a pin used twice.
+    /// Checks what the silicon would refuse: an MCU or part the lab does not know, an
+    /// OCTOSPI or port the MCU lacks, a pin that cannot carry its signal on the chosen port
+    /// (the MCU line's largest package), a wrong alternate function, a pin used twice.
     public func validate(file: String) throws(BoardError) {
-        guard schema == 1 else { throw .unsupportedSchema(file: file, found: schema) }
-        guard mcu.uppercased() == "STM32U5G7" || mcu.uppercased() == "STM32U5G9" else {
-            throw .unsupported(file: file, field: "mcu", value: "\"\(mcu)\"", expected: "\"STM32U5G7\" or \"STM32U5G9\"")
+        guard schema == 1 || schema == 2 else { throw .unsupportedSchema(file: file, found: schema) }
+        guard let description = MCUDescription.named(mcu) else {
+            throw .unsupported(file: file, field: "mcu", value: "\"\(mcu)\"",
+                               expected: "an STM32U5 family member: " + MCUDescription.allMembers.joined(separator: ", "))
         }
-        let knownFlashes = ["IS25LP512M", "IS25WP512M"]
-        guard knownFlashes.contains(flash.uppercased()) else {
-            throw .unsupported(file: file, field: "flash", value: "\"\(flash)\"", expected: knownFlashes.map { "\"\($0)\"" }.joined(separator: " or "))
+        let knownFlashes = FlashPart.all.map(\.name)
+        guard FlashPart.part(named: flash) != nil else {
+            throw .unsupported(file: file, field: "flash", value: "\"\(flash)\"", expected: "a catalog part: " + knownFlashes.joined(separator: ", "))
         }
-        guard octospi.instance == 1 || octospi.instance == 2 else {
-            throw .unsupported(file: file, field: "octospi.instance", value: "\(octospi.instance)", expected: "1 or 2")
+        guard description.octospiInstances.contains(octospi.instance) else {
+            throw .unsupported(file: file, field: "octospi.instance", value: "\(octospi.instance)",
+                               expected: description.octospiInstances.map(String.init).joined(separator: " or ") + " (the \(description.line) has "
+                                + (description.octospiInstances.count == 1 ? "one OCTOSPI)" : "OCTOSPI1 and OCTOSPI2)"))
         }
-        guard octospi.port == 1 || octospi.port == 2 else {
-            throw .unsupported(file: file, field: "octospi.port", value: "\(octospi.port)", expected: "1 or 2")
+        guard description.ports.contains(octospi.port) else {
+            throw .unsupported(file: file, field: "octospi.port", value: "\(octospi.port)",
+                               expected: description.hasOCTOSPIM ? "1 or 2" : "1 (the \(description.line) has no OCTOSPIM: OCTOSPI1 drives its own pins)")
         }
         guard (1...256).contains(clock.octospiDivider) else {
             throw .unsupported(file: file, field: "clock.octospiDivider", value: "\(clock.octospiDivider)", expected: "1 to 256")
@@ -66,21 +72,31 @@ extension Board {
         guard (4_000_000...160_000_000).contains(clock.sysclkHz) else {
             throw .unsupported(file: file, field: "clock.sysclkHz", value: "\(clock.sysclkHz)", expected: "4000000 to 160000000 (the STM32U5 maximum)")
         }
+        var wanted = FlashSignal.quad
+        let upper = FlashSignal.upperData.filter { pins[$0] != nil }
+        if schema == 1, let extra = FlashSignal.allCases.first(where: { !FlashSignal.quad.contains($0) && pins[$0] != nil }) {
+            throw .unsupported(file: file, field: "pins.\(extra.rawValue)", value: "present", expected: "\"schema\": 2 for octal wiring (schema 1 has NCS, CLK and IO0-IO3 only)")
+        }
+        if !upper.isEmpty {
+            for signal in FlashSignal.upperData where pins[signal] == nil { throw .missingPin(file: file, signal: signal) }
+            wanted += FlashSignal.upperData
+        }
+        wanted += [FlashSignal.dqs, .nclk].filter { pins[$0] != nil }
         let debugPins: Set<Pin> = [Pin("PA13")!, Pin("PA14")!]
         var seen: [Pin: [FlashSignal]] = [:]
-        for signal in FlashSignal.allCases {
+        for signal in wanted {
             guard let assignment = pins[signal] else { throw .missingPin(file: file, signal: signal) }
             if debugPins.contains(assignment.pin) { throw .debugPin(file: file, signal: signal, pin: assignment.pin) }
             seen[assignment.pin, default: []].append(signal)
-            guard let af = OCTOSPIMPinMap.alternateFunction(port: octospi.port, signal: signal, pin: assignment.pin) else {
-                let candidates = OCTOSPIMPinMap.pins(port: octospi.port, signal: signal).map { "\($0.pin) (AF\($0.alternateFunction))" }
+            guard let af = description.alternateFunction(port: octospi.port, signal: signal, pin: assignment.pin) else {
+                let candidates = description.pins(port: octospi.port, signal: signal).map { "\($0.pin) (AF\($0.alternateFunction))" }
                 throw .pinCannotCarrySignal(file: file, signal: signal, pin: assignment.pin, port: octospi.port, candidates: candidates)
             }
             guard af == assignment.af else {
                 throw .wrongAlternateFunction(file: file, signal: signal, pin: assignment.pin, given: assignment.af, expected: af)
             }
         }
-        for (pin, signals) in seen where signals.count > 1 {
+        for (pin, signals) in seen.sorted(by: { $0.key < $1.key }) where signals.count > 1 {
             throw .pinUsedTwice(file: file, pin: pin, signals: signals)
         }
     }

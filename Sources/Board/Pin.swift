@@ -40,8 +40,20 @@ public struct Pin: Hashable, Sendable, Codable, CustomStringConvertible, Compara
     public static func < (a: Pin, b: Pin) -> Bool { (a.port, a.number) < (b.port, b.number) }
 }
 
-/// The six signals of a quad-SPI flash on an OCTOSPIM port.
+/// The signals of a quad or octal flash on an OCTOSPIM port (or on the OCTOSPI's own pins
+/// where there is no OCTOSPIM).
 public enum FlashSignal: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case ncs, clk, io0, io1, io2, io3
+    /// Octal parts: the upper data nibble, the data strobe, and the inverted clock some
+    /// 1.8 V parts take in DTR (none of the catalog parts needs it).
+    case io4, io5, io6, io7, dqs, nclk
     public var description: String { rawValue.uppercased() }
+
+    /// The six signals every board needs (a quad flash, and the first half of an octal one).
+    public static let quad: [FlashSignal] = [.ncs, .clk, .io0, .io1, .io2, .io3]
+    /// IO4-IO7: all four or none.
+    public static let upperData: [FlashSignal] = [.io4, .io5, .io6, .io7]
+
+    /// IOn for data line n (0-7).
+    public static func io(_ line: Int) -> FlashSignal { [.io0, .io1, .io2, .io3, .io4, .io5, .io6, .io7][line] }
 }

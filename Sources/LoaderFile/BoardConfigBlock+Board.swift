@@ -12,7 +12,7 @@ extension BoardConfigBlock {
     /// `Board.validate(file:)` always converts).
     public init?(board: Board) {
         var entries: [PinEntry] = []
-        for signal in FlashSignal.allCases {
+        for signal in FlashSignal.quad {
             guard let assignment = board.pins[signal],
                   let port = UInt8(exactly: assignment.pin.port), port <= 9,
                   let number = UInt8(exactly: assignment.pin.number), number <= 15,

@@ -5,8 +5,8 @@ import Foundation
 struct LoaderLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loaderlab",
-        abstract: "Run STM32CubeProgrammer external loaders (.stldr) on a simulated STM32U5 + IS25LP512M and say why they fail.",
-        subcommands: [ProgramCommand.self, InspectCommand.self, MakeLoaderCommand.self, SampleImageCommand.self, BenchCommand.self]
+        abstract: "Run STM32CubeProgrammer external loaders (.stldr) on a simulated STM32U5 with a NOR flash and say why they fail.",
+        subcommands: [ProgramCommand.self, InspectCommand.self, IdentifyCommand.self, BoardsCommand.self, MakeLoaderCommand.self, SampleImageCommand.self, BenchCommand.self]
     )
 
     /// As ArgumentParser's, except that a usage error (a missing or malformed option) exits

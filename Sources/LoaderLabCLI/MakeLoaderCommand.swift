@@ -39,7 +39,7 @@ struct MakeLoaderCommand: ParsableCommand {
     func execute(output write: (String) -> Void, diagnostics: (String) -> Void) -> Int32 {
         let described: Board
         do {
-            described = try Board.load(path: board)
+            described = try Board.resolve(board)
         } catch {
             diagnostics(error.description + "\n")
             return 2

@@ -22,8 +22,8 @@ struct ProgramCommand: ParsableCommand {
     @Option(help: "The external loader (.stldr).")
     var loader: String
 
-    @Option(help: "Board description (JSON).")
-    var board: String = "Boards/stm32u5g7-is25lp512m.json"
+    @Option(help: "A built-in board's name (loaderlab boards) or a board description file (JSON).")
+    var board: String = Board.defaultBoard.name
 
     @Flag(help: "Print the report as JSON (for CI).")
     var json = false
@@ -97,7 +97,7 @@ struct ProgramCommand: ParsableCommand {
             return ExitCode(2)
         }
         let boardValue: Board
-        do { boardValue = try Board.load(path: board) } catch { throw bad(error.description) }
+        do { boardValue = try Board.resolve(board) } catch { throw bad(error.description) }
         let loaderFile: LoaderFile
         do { loaderFile = try LoaderFile(path: loader) } catch { throw bad("\(error)") }
         let firmware: FirmwareImage

@@ -11,15 +11,19 @@ struct DiagnosisContext {
     let session: ProgrammerSession
     let run: SessionRun
     let zeroedRAMRun: SessionRun?
+    /// `Init` re-run on the board's wiring with each other catalog part, when the failed
+    /// `Init` had read the flash's identity (for `flash-part-mismatch`).
+    let partProbes: [InitProbe]
     /// The trace split by model once, not once per rule (a full chip has millions of entries).
     private let socTrace: [(entry: TraceEntry, event: SoCEvent)]
     private let flashTrace: [(entry: TraceEntry, event: FlashEvent)]
     private let machineTrace: [(entry: TraceEntry, event: MachineEvent)]
 
-    init(session: ProgrammerSession, run: SessionRun, zeroedRAMRun: SessionRun?) {
+    init(session: ProgrammerSession, run: SessionRun, zeroedRAMRun: SessionRun?, partProbes: [InitProbe] = []) {
         self.session = session
         self.run = run
         self.zeroedRAMRun = zeroedRAMRun
+        self.partProbes = partProbes
         var soc: [(entry: TraceEntry, event: SoCEvent)] = []
         var flash: [(entry: TraceEntry, event: FlashEvent)] = []
         var machine: [(entry: TraceEntry, event: MachineEvent)] = []
@@ -115,6 +119,7 @@ enum Diagnosis {
         FPUDisabledRule(),
         UnexpectedExceptionRule(),
         StackOverflowRule(),
+        FlashPartMismatchRule(),
         PeripheralClockRule(),
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),

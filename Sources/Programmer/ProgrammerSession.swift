@@ -53,9 +53,10 @@ public final class ProgrammerSession {
         self.options = options
         lintFindings = loader.lint()
         let imageEnd = loader.loadSegments.filter(\.isDownloaded).map { UInt64($0.virtualAddress) + UInt64($0.memorySize) }.max() ?? UInt64(SimulatedBoard.sramBase)
-        let ramEnd = UInt64(SimulatedBoard.sramBase) + UInt64(SimulatedBoard.sramSize)
+        let ram = options.board.mcuDescription.programmerRAM
+        let ramEnd = UInt64(ram.base) + UInt64(ram.size)
         if imageEnd + 0x400 + 0x40 + 2 * UInt64(options.chunkSize) > ramEnd {
-            throw .buffersDoNotFit(chunkSize: options.chunkSize, ram: SimulatedBoard.sramSize)
+            throw .buffersDoNotFit(chunkSize: options.chunkSize, ram: ram.size)
         }
         let info = loader.storageInfo
         let layout = SectorLayout(
@@ -77,6 +78,16 @@ public final class ProgrammerSession {
         self.layout = layout
     }
 
+    /// A session that only probes `Init` (`identify`, the part-mismatch check): no image, no plan.
+    public init(probing loader: LoaderFile, options: SessionOptions) {
+        self.loader = loader
+        self.imageName = "(none)"
+        self.options = options
+        lintFindings = loader.lint()
+        plan = ProgrammingPlan(eraseRuns: [], fullChipErase: false, chunks: [], internalSegments: [], requestedRanges: [])
+        layout = SectorLayout(base: loader.storageInfo?.deviceStartAddress ?? 0x9000_0000, regions: [])
+    }
+
     let layout: SectorLayout
     /// Every hardware event of the last `run`, time-ordered, for `--trace`.
     public private(set) var lastTrace: [TraceEntry] = []
@@ -90,9 +101,22 @@ public final class ProgrammerSession {
         if !primary.succeeded, primary.ranLoader, options.diagnoseUninitializedRAM, options.ramFill != 0 {
             rerun = execute(ramFill: 0, progress: nil)
         }
-        let context = DiagnosisContext(session: self, run: primary, zeroedRAMRun: rerun)
+        let context = DiagnosisContext(session: self, run: primary, zeroedRAMRun: rerun, partProbes: partProbes(after: primary))
         let findings = Diagnosis.findings(in: context)
         return primary.report(session: self, findings: findings, hostSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// When `Init` failed after reading the flash's identity: `Init` again on the same wiring
+    /// with every other catalog part, so `flash-part-mismatch` can name the parts it fits.
+    func partProbes(after run: SessionRun) -> [InitProbe] {
+        guard !run.succeeded, let failed = run.calls.last(where: { !$0.succeeded }), failed.function == "Init",
+              let board = run.board, board.identificationReads.contains(where: { $0.time <= failed.endTime }) else { return [] }
+        var seen: Set<String> = [options.board.flash.uppercased()]
+        var probes: [InitProbe] = []
+        for part in FlashPart.all where seen.insert(part.name.uppercased()).inserted {
+            if let probe = probeInit(board: options.board, part: part, permissive: false) { probes.append(probe) }
+        }
+        return probes
     }
 
     func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?) -> SessionRun {
@@ -194,7 +218,7 @@ final class SessionRun {
         board.machine.symbols = loader.elf.symbols
             .filter { $0.kind == .function && $0.isDefined }
             .map { MachineSymbol(name: $0.name, address: $0.value & ~1, size: $0.size) }
-        try? board.machine.fill(ramFill, range: SimulatedBoard.sramBase..<(SimulatedBoard.sramBase + SimulatedBoard.sramSize))
+        try? board.machine.fill(ramFill, range: SimulatedBoard.sramBase..<(SimulatedBoard.sramBase + board.ramSize))
         for segment in plan.internalSegments { try? board.machine.writeMemory(segment.bytes, at: segment.address) }
         flashChangeBaseline = flash.changes.count
         _ = board.drainEvents(call: nil)

@@ -2,30 +2,40 @@ import Board
 import NORFlash
 import VirtualTime
 
-/// The wires between an OCTOSPI and the flash: OCTOSPIM port routing, then the GPIO pins
-/// the board names.
+/// The wires between an OCTOSPI and the flash: OCTOSPIM port routing (where the MCU has an
+/// OCTOSPIM), then the GPIO pins the board names.
 ///
 /// A transaction reaches the flash only if
 /// - OCTOSPIM_PCRn of the board's port routes this OCTOSPI's CLK (CLKEN, CLKSRC), NCS
-///   (NCSEN, NCSSRC) and IO[3:0] (IOLEN, IOLSRC = instance's IO[3:0], or IO[7:4] when
-///   CR.FSEL = 1);
+///   (NCSEN, NCSSRC), IO[3:0] (IOLEN, IOLSRC = instance's IO[3:0], or IO[7:4] when
+///   CR.FSEL = 1), for 8-line phases IO[7:4] (IOHEN, IOHSRC = instance's IO[7:4]), and for
+///   DQS-sampled reads (CCR.DQSE) the DQS (DQSEN, DQSSRC); without an OCTOSPIM (U535/U545)
+///   OCTOSPI1 drives its own pins;
 /// - every pin that carries a used signal is in alternate-function mode (MODER = 10) with
 ///   the board's AF, and PG[15:2] pins have PWR_SVMCR.IO2SV = 1.
+///
+/// Permissive wiring (`identify`): there is no board; a signal reaches the flash through any
+/// pin in alternate-function mode whose AF carries it on the routed port in the MCU's pin
+/// table, and the pins found are kept in `observedPins`.
 ///
 /// Choices (the silicon's analog behaviour is not modeled):
 /// - NCS, CLK, or a line used by the instruction/address/alternate phases blocked: the
 ///   flash sees nothing.
-/// - Only data-phase lines blocked (IO1 for 1-line reads, IO2/IO3 for quad data): the
-///   flash sees the command; bits carried by a blocked line read as the MCU pin's pull
-///   (PUPDR = 01 → 1, otherwise 0), and bits written on it arrive as 1 (an undriven flash
-///   input taken as high).
+/// - Only data-phase lines blocked (IO1 for 1-line reads, IO2/IO3 for quad data, IO4-IO7 for
+///   octal data, or the DQS of a strobed read): the flash sees the command; bits carried by
+///   a blocked line read as the MCU pin's pull (PUPDR = 01 → 1, otherwise 0), and bits
+///   written on it arrive as 1 (an undriven flash input taken as high).
 /// - A read that never reached the flash returns, per line, the pin's pull level: 0xFF
 ///   with pull-ups, 0x00 without.
-/// - IO2/IO3 matter only for 4-line phases; the flash's WP#/HOLD# function of those pins
-///   is the flash model's business.
+/// - IO2/IO3 matter only for 4- and 8-line phases, IO4-IO7 only for 8-line phases; the
+///   flash's WP#/HOLD# function of IO2/IO3 is the flash model's business.
 /// - MUXEN = 1 is accepted as long as the port's source fields select this OCTOSPI.
+/// - A board without a DQS pin: strobed reads are delivered (the lab does not judge a
+///   strobe the board description does not mention).
 public final class FlashSignalPath {
     public let board: Board
+    public let mcu: MCUDescription
+    public let permissive: Bool
     public let device: SPIDevice
     let gpio: [GPIOPort]
     let octospim: OCTOSPIM
@@ -38,9 +48,16 @@ public final class FlashSignalPath {
     private var lastMemoryMappedShape: [Int: SPITransaction] = [:]
     /// Memory-mapped read transactions delivered but not recorded as events.
     public private(set) var coalescedMemoryMappedReads: UInt64 = 0
+    /// Permissive wiring: the pin (with its AF and OCTOSPIM port) that carried each signal
+    /// of a delivered transaction.
+    public private(set) var observedPins: [FlashSignal: OCTOSPIMPinMap.Entry] = [:]
+    /// The OCTOSPI instances whose transactions reached the flash.
+    public private(set) var deliveringInstances: Set<Int> = []
 
-    init(board: Board, device: SPIDevice, gpio: [GPIOPort], octospim: OCTOSPIM, pwr: PWR, log: SoCEventLog) {
+    init(board: Board, mcu: MCUDescription, permissive: Bool, device: SPIDevice, gpio: [GPIOPort], octospim: OCTOSPIM, pwr: PWR, log: SoCEventLog) {
         self.board = board
+        self.mcu = mcu
+        self.permissive = permissive
         self.device = device
         self.gpio = gpio
         self.octospim = octospim
@@ -54,9 +71,14 @@ public final class FlashSignalPath {
     public static let speedClassMaximumHz: [UInt64] = [10_000_000, 50_000_000, 100_000_000]
     private var reportedSlowPins: Set<String> = []
 
+    /// The pin that carries `signal`: the board's, or the one identify observed.
+    func pin(for signal: FlashSignal) -> Pin? {
+        permissive ? observedPins[signal]?.pin : board.pins[signal]?.pin
+    }
+
     func checkPinSpeeds(signals: [FlashSignal], fclkHz: UInt64) {
         for signal in signals {
-            guard let pin = board.pins[signal]?.pin, pin.port < gpio.count else { continue }
+            guard let pin = pin(for: signal), pin.port < gpio.count else { continue }
             let ospeedr = (gpio[pin.port].register(GPIOPort.Offset.ospeedr) >> UInt32(2 * pin.number)) & 3
             guard ospeedr < 3 else { continue }
             let maximum = FlashSignalPath.speedClassMaximumHz[Int(ospeedr)]
@@ -73,35 +95,37 @@ public final class FlashSignalPath {
         public var delivered: Bool
     }
 
-    private func ioSignal(_ line: Int) -> FlashSignal { [.io0, .io1, .io2, .io3][line] }
+    private func ioSignal(_ line: Int) -> FlashSignal { FlashSignal.io(line) }
 
-    /// Why `signal` of OCTOSPI `instance` does not reach its board pin, or nil if it does.
-    func blockage(of signal: FlashSignal, instance: Int, fsel: Bool) -> SoCEvent? {
-        guard let assignment = board.pins[signal] else { return nil }
-        let pin = assignment.pin
-        let pcr = octospim.portControl(board.octospi.port)
-        let regName = "PCR\(board.octospi.port)"
+    /// OCTOSPIM_PCRn's enable bit, source field and the source value that selects `instance`
+    /// for `signal`.
+    private func route(_ signal: FlashSignal, instance: Int, fsel: Bool) -> (enable: UInt32, shift: UInt32, bits: UInt32, want: UInt32, field: String) {
         let src = UInt32(instance - 1)
-        func routed(_ en: UInt32, _ srcShift: UInt32, _ srcBits: UInt32, _ want: UInt32, _ field: String) -> SoCEvent? {
-            if pcr & (1 << en) != 0, RegisterAccess.field(pcr, srcShift, srcBits) == want { return nil }
-            return .signalBlocked(instance: instance, signal: signal, pin: pin,
-                                  reason: .portNotRouted(register: regName, field: field, value: pcr))
-        }
-        let route: SoCEvent?
         switch signal {
-        case .clk: route = routed(0, 1, 1, src, "CLKEN/CLKSRC")
-        case .ncs: route = routed(8, 9, 1, src, "NCSEN/NCSSRC")
-        default: route = routed(16, 17, 2, (src << 1) | (fsel ? 1 : 0), "IOLEN/IOLSRC")
+        case .clk, .nclk: return (0, 1, 1, src, "CLKEN/CLKSRC")
+        case .dqs: return (4, 5, 1, src, "DQSEN/DQSSRC")
+        case .ncs: return (8, 9, 1, src, "NCSEN/NCSSRC")
+        case .io4, .io5, .io6, .io7: return (24, 25, 2, (src << 1) | 1, "IOHEN/IOHSRC")
+        default: return (16, 17, 2, (src << 1) | (fsel ? 1 : 0), "IOLEN/IOLSRC")
         }
-        if let route { return route }
+    }
+
+    private func routes(_ port: Int, _ signal: FlashSignal, instance: Int, fsel: Bool) -> Bool {
+        let r = route(signal, instance: instance, fsel: fsel)
+        let pcr = octospim.portControl(port)
+        return pcr & (1 << r.enable) != 0 && RegisterAccess.field(pcr, r.shift, r.bits) == r.want
+    }
+
+    /// Why the pin fails to carry `signal` with alternate function `af`, or nil.
+    private func pinProblem(_ pin: Pin, af: Int, signal: FlashSignal, instance: Int) -> SoCEvent? {
         guard pin.port < gpio.count else { return nil }
         let port = gpio[pin.port]
         if port.mode(pin: pin.number) != 2 {
             return .signalBlocked(instance: instance, signal: signal, pin: pin, reason: .notAlternateFunction(moder: port.mode(pin: pin.number)))
         }
-        if port.alternateFunction(pin: pin.number) != assignment.af {
+        if port.alternateFunction(pin: pin.number) != af {
             return .signalBlocked(instance: instance, signal: signal, pin: pin,
-                                  reason: .wrongAlternateFunction(found: port.alternateFunction(pin: pin.number), expected: assignment.af))
+                                  reason: .wrongAlternateFunction(found: port.alternateFunction(pin: pin.number), expected: af))
         }
         if pin.port == 6, pin.number >= 2, !pwr.io2Valid {
             return .signalBlocked(instance: instance, signal: signal, pin: pin, reason: .vddio2NotValid)
@@ -109,9 +133,47 @@ public final class FlashSignalPath {
         return nil
     }
 
+    /// Why `signal` of OCTOSPI `instance` does not reach its board pin, or nil if it does.
+    func blockage(of signal: FlashSignal, instance: Int, fsel: Bool) -> SoCEvent? {
+        if permissive { return permissiveBlockage(of: signal, instance: instance, fsel: fsel) }
+        guard let assignment = board.pins[signal] else { return nil }
+        let pin = assignment.pin
+        if mcu.hasOCTOSPIM, !routes(board.octospi.port, signal, instance: instance, fsel: fsel) {
+            let r = route(signal, instance: instance, fsel: fsel)
+            return .signalBlocked(instance: instance, signal: signal, pin: pin,
+                                  reason: .portNotRouted(register: "PCR\(board.octospi.port)", field: r.field, value: octospim.portControl(board.octospi.port)))
+        }
+        return pinProblem(pin, af: assignment.af, signal: signal, instance: instance)
+    }
+
+    /// Identify's wiring: the signal reaches the flash through any pin the MCU's table
+    /// allows on a port that routes it.
+    private func permissiveBlockage(of signal: FlashSignal, instance: Int, fsel: Bool) -> SoCEvent? {
+        let ports = mcu.hasOCTOSPIM ? mcu.ports.filter { routes($0, signal, instance: instance, fsel: fsel) } : [1]
+        guard let port = ports.first else {
+            let candidate = mcu.pins(port: 1, signal: signal).first?.pin ?? Pin(port: 0, number: 0)
+            let r = route(signal, instance: instance, fsel: fsel)
+            return .signalBlocked(instance: instance, signal: signal, pin: candidate,
+                                  reason: .portNotRouted(register: "PCR1/PCR2", field: r.field, value: octospim.portControl(1)))
+        }
+        var firstProblem: SoCEvent?
+        for p in ports {
+            for entry in mcu.pins(port: p, signal: signal) {
+                if let problem = pinProblem(entry.pin, af: entry.alternateFunction, signal: signal, instance: instance) {
+                    if firstProblem == nil, entry.pin.port < gpio.count, gpio[entry.pin.port].mode(pin: entry.pin.number) == 2 { firstProblem = problem }
+                    continue
+                }
+                observedPins[signal] = entry
+                return nil
+            }
+        }
+        return firstProblem ?? .signalBlocked(instance: instance, signal: signal, pin: mcu.pins(port: port, signal: signal).first?.pin ?? Pin(port: 0, number: 0),
+                                              reason: .notAlternateFunction(moder: 0))
+    }
+
     /// The MCU-side level a line floats to: its pin's pull-up.
     func pullLevel(line: Int) -> Bool {
-        guard let pin = board.pins[ioSignal(line)]?.pin, pin.port < gpio.count else { return false }
+        guard let pin = pin(for: ioSignal(line)), pin.port < gpio.count else { return false }
         return gpio[pin.port].pull(pin: pin.number) == 1
     }
 
@@ -134,9 +196,9 @@ public final class FlashSignalPath {
 
     /// Drives one transaction of OCTOSPI `instance` (CR.FSEL = `fsel`) onto the wires.
     public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime,
-                         memoryMappedRead: Bool = false, fclkHz: UInt64 = 0) -> Outcome {
+                         memoryMappedRead: Bool = false, fclkHz: UInt64 = 0, dataStrobe: Bool = false) -> Outcome {
         var commandLines: Set<Int> = []
-        func add(_ f: SPIPhaseFormat, _ present: Bool) { if present { for l in 0..<min(f.lines, 4) { commandLines.insert(l) } } }
+        func add(_ f: SPIPhaseFormat, _ present: Bool) { if present { for l in 0..<min(f.lines, 8) { commandLines.insert(l) } } }
         add(transaction.instructionFormat, transaction.instruction != nil)
         add(transaction.addressFormat, transaction.address != nil)
         add(transaction.alternateFormat, transaction.alternateBytes != nil)
@@ -149,7 +211,7 @@ public final class FlashSignalPath {
         case .write: reading = false; readCount = 0
         }
         if transaction.direction != .none {
-            let n = min(transaction.dataFormat.lines, 4)
+            let n = min(transaction.dataFormat.lines, 8)
             if n == 1 { dataLines.insert(reading ? 1 : 0) } else { for l in 0..<n { dataLines.insert(l) } }
         }
 
@@ -164,6 +226,11 @@ public final class FlashSignalPath {
                 blockedLines.insert(l)
             }
         }
+        // A strobed read samples every data line with DQS: without it no data bit is taken.
+        if dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
+            blocks.append(b)
+            blockedLines.formUnion(dataLines)
+        }
         if lastBlocked[instance] != blocks {
             blocks.forEach(log.record)
             lastBlocked[instance] = blocks
@@ -173,11 +240,12 @@ public final class FlashSignalPath {
             || blocks.contains { if case .signalBlocked(_, let s, _, _) = $0 { return s == .ncs || s == .clk }; return false })
         if commandBroken {
             log.record(.transaction(instance: instance, transaction, delivered: false))
-            let all = Set(0..<4)
-            let (forced, _) = floatingByte(lines: min(transaction.dataFormat.lines, 4), reading: true, blocked: all)
+            let all = Set(0..<8)
+            let (forced, _) = floatingByte(lines: min(transaction.dataFormat.lines, 8), reading: true, blocked: all)
             return Outcome(data: Array(repeating: forced, count: readCount), delivered: false)
         }
 
+        deliveringInstances.insert(instance)
         checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz)
         var sent = transaction
         let dataBlocked = blockedLines.intersection(dataLines)

@@ -102,6 +102,8 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     /// 2^(DEVSIZE + 1) bytes (DCR1 b20:16).
     public var deviceBytes: UInt64 { UInt64(1) << UInt64(RegisterAccess.field(register(Offset.dcr1), 16, 5) + 1) }
     var prescaler: UInt64 { UInt64(register(Offset.dcr2) & 0xFF) + 1 }
+    /// FCLK = kernel / (DCR2.PRESCALER + 1): the clock the delay block sees.
+    public var fclkHz: UInt64 { kernelClock().hz / prescaler }
     var csHighClocks: UInt64 { UInt64(RegisterAccess.field(register(Offset.dcr1), 8, 6)) + 1 }
     var command: OCTOSPICommand {
         OCTOSPICommand(ccr: register(Offset.ccr), tcr: register(Offset.tcr), ir: register(Offset.ir), abr: register(Offset.abr))
@@ -245,7 +247,12 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
         }
         clock.advance(by: d)
         guard let path = signalPath else { return FlashSignalPath.Outcome(data: [], delivered: false) }
-        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead, fclkHz: fclk)
+        // CCR.DQSE (b29): reads sample the data with the flash's DQS strobe, which then has to
+        // reach the OCTOSPI; writes in memory-mapped mode use WCCR, where it is a write mask.
+        var strobed = false
+        if case .read = t.direction { strobed = register(Offset.ccr) & (1 << 29) != 0 }
+        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead, fclkHz: fclk,
+                             dataStrobe: strobed)
     }
 
     /// Longest indirect transfer materialized at once (one `SPITransaction` holds all its

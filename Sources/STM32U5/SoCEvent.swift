@@ -75,6 +75,10 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     /// A pin carrying a flash signal has an OSPEEDR slew class too slow for FCLK (advisory:
     /// the model still delivers the data).
     case pinSpeedTooLow(pin: Pin, signal: FlashSignal, ospeedr: UInt32, fclkHz: UInt64, maximumHz: UInt64)
+    /// An access to a peripheral this family member does not have (reads 0, writes ignored).
+    case absentPeripheral(peripheral: String, mcu: String, address: UInt32, write: Bool)
+    /// An access to a peripheral the member has but the lab does not model.
+    case unmodelledPeripheral(peripheral: String, address: UInt32, write: Bool)
 
     public var message: String {
         switch self {
@@ -115,6 +119,10 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
         case let .busClock(i, f, src, k): "OCTOSPI\(i) FCLK is \(f) Hz (kernel \(src) \(k) Hz / (DCR2.PRESCALER+1))"
         case let .pinSpeedTooLow(pin, s, o, f, max):
             "\(pin) (\(s)) OSPEEDR=\(String(o, radix: 2).leftPad(2)) is rated to about \(max) Hz but FCLK is \(f) Hz: set OSPEEDR=11 (very high speed)"
+        case let .absentPeripheral(p, mcu, a, w):
+            "\(w ? "write to" : "read of") 0x\(hex(a)): the \(mcu) has no \(p) (reads 0, writes do nothing)"
+        case let .unmodelledPeripheral(p, a, w):
+            "\(w ? "write to" : "read of") 0x\(hex(a)) (\(p)): LoaderLab does not model \(p); what follows is not a verdict on the loader"
         }
     }
 

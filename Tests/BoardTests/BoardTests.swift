@@ -23,7 +23,7 @@ import Testing
     @Test func refusesAPinThatCannotCarryTheSignal() {
         var board = Board.defaultBoard
         board.pins[.clk] = .init(pin: Pin("PB11")!, af: 10)
-        #expect(throws: BoardError.pinCannotCarrySignal(file: "b.json", signal: .clk, pin: Pin("PB11")!, port: 1, candidates: ["PA3 (AF10)", "PB10 (AF10)", "PE10 (AF10)"])) {
+        #expect(throws: BoardError.pinCannotCarrySignal(file: "b.json", signal: .clk, pin: Pin("PB11")!, port: 1, candidates: ["PA3 (AF10)", "PB10 (AF10)", "PE10 (AF10)", "PF10 (AF3)"])) {
             try board.validate(file: "b.json")
         }
     }

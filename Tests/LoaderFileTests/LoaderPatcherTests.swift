@@ -22,7 +22,7 @@ import Testing
 
     /// The board as the block must hold it: (port index, pin, AF, pull-up) per signal.
     static func expectedPins(_ board: Board) -> [[Int]] {
-        FlashSignal.allCases.map { signal in
+        FlashSignal.quad.map { signal in
             let a = board.pins[signal]
             return [a?.pin.port ?? -1, a?.pin.number ?? -1, a?.af ?? -1, [.ncs, .io2, .io3].contains(signal) ? 1 : 0]
         }

@@ -3,15 +3,19 @@ import CortexM
 import NORFlash
 import VirtualTime
 
-/// The STM32U5G7 as LoaderLab models it: RCC, PWR, FLASH interface, GPIOA-J, OCTOSPIM,
-/// OCTOSPI1/2 with their memory windows, ICACHE and DCACHE1, one event trace, and the
-/// flash behind the board's wiring.
+/// An STM32U5 family member as LoaderLab models it, built from its `MCUDescription`: RCC,
+/// PWR, FLASH interface, GPIOA-J, the OCTOSPIs it has with their memory windows and delay
+/// blocks, the OCTOSPIM if it has one, ICACHE and DCACHE1, one event trace, and the flash
+/// behind the board's wiring. A peripheral the member lacks (OCTOSPI2, OCTOSPIM on a U545)
+/// or that the lab does not model (HSPI1) is a `MissingPeripheral` that reports access.
 ///
 /// ```
 ///   CPU ─► OCTOSPIn regs ─► SPITransaction ─► FlashSignalPath (OCTOSPIM PCR, GPIO AF) ─► SPIDevice
-///   CPU ─► window 0x9000_0000 ─► [DCACHE1] ─┘
+///   CPU ─► window 0x9000_0000 ─► [DCACHE1] ─┘                    (DLYB_OCTOSPIn: DTR sampling)
 /// ```
-public final class STM32U5G7 {
+public typealias STM32U5G7 = STM32U5SoC
+
+public final class STM32U5SoC {
     public struct MMIORegion {
         public let name: String
         public let base: UInt32
@@ -20,6 +24,7 @@ public final class STM32U5G7 {
     }
 
     public let board: Board
+    public let mcu: MCUDescription
     public let clock: VirtualClock
     public let log: SoCEventLog
     public let rcc: RCC
@@ -28,10 +33,13 @@ public final class STM32U5G7 {
     /// GPIOA … GPIOJ.
     public let gpio: [GPIOPort]
     public let octospim: OCTOSPIM
+    /// OCTOSPI1 and OCTOSPI2 models; OCTOSPI2 is not mapped where the member lacks it.
     public let octospi1: OCTOSPI
     public let octospi2: OCTOSPI
     public let window1: OCTOSPIWindow
     public let window2: OCTOSPIWindow
+    public let delayBlock1: DelayBlock
+    public let delayBlock2: DelayBlock
     public let icache: ICACHE
     public let dcache1: DCACHE
     public let signalPath: FlashSignalPath
@@ -42,8 +50,11 @@ public final class STM32U5G7 {
     /// The state the timing rules last reported, so each problem is recorded once.
     private var lastTimingProblems: [SoCEvent] = []
 
-    public init(board: Board, flash: SPIDevice, clock: VirtualClock) {
+    /// - Parameter permissive: `identify`'s wiring: the flash answers on whatever pins the
+    ///   loader routes, as long as the MCU's pin table lets them carry the signal.
+    public init(board: Board, flash: SPIDevice, clock: VirtualClock, permissive: Bool = false) {
         self.board = board
+        self.mcu = board.mcuDescription
         self.clock = clock
         let log = SoCEventLog(clock: clock)
         self.log = log
@@ -65,7 +76,10 @@ public final class STM32U5G7 {
         dcache1 = DCACHE(log: log, gate: gate(RCC.Offset.ahb1enr, 30, "RCC_AHB1ENR.DCACHE1EN"))
         window1 = OCTOSPIWindow(octospi: octospi1, base: 0x9000_0000, dcache: dcache1)
         window2 = OCTOSPIWindow(octospi: octospi2, base: 0x7000_0000, dcache: dcache1)
-        signalPath = FlashSignalPath(board: board, device: flash, gpio: gpio, octospim: octospim, pwr: pwr, log: log)
+        delayBlock1 = DelayBlock(instance: 1, clock: clock, log: log)
+        delayBlock2 = DelayBlock(instance: 2, clock: clock, log: log)
+        signalPath = FlashSignalPath(board: board, mcu: board.mcuDescription, permissive: permissive, device: flash,
+                                     gpio: gpio, octospim: octospim, pwr: pwr, log: log)
         wire()
     }
 
@@ -78,11 +92,16 @@ public final class STM32U5G7 {
         octospim.enabledOCTOSPI = { [unowned octospi1, unowned octospi2] in
             octospi1.isEnabled ? octospi1.name : (octospi2.isEnabled ? octospi2.name : nil)
         }
+        for (block, o) in [(delayBlock1, octospi1), (delayBlock2, octospi2)] {
+            block.inputHz = { [unowned o] in o.isEnabled ? o.fclkHz : 0 }
+        }
         rcc.onReset = { [unowned self] line in
             switch line {
             case .gpio(let n): if n < gpio.count { gpio[n].reset() }
             case .octospim: octospim.reset()
-            case .octospi(let n): (n == 1 ? octospi1 : octospi2).reset()
+            case .octospi(let n):
+                (n == 1 ? octospi1 : octospi2).reset()
+                (n == 1 ? delayBlock1 : delayBlock2).reset()
             }
         }
         rcc.onClocksChanged = { [unowned self] in checkTiming() }
@@ -94,17 +113,32 @@ public final class STM32U5G7 {
             regions.append(MMIORegion(name: name, base: base, size: 0x400, peripheral: p))
             regions.append(MMIORegion(name: name + " (secure)", base: base + 0x1000_0000, size: 0x400, peripheral: p))
         }
+        func missing(_ name: String, _ base: UInt32, unmodelled: Bool) -> Peripheral {
+            MissingPeripheral(name: name, kind: unmodelled ? .unmodelled : .absent(mcu: mcu.line), base: base, log: log)
+        }
+        func addPresent(_ name: String, _ base: UInt32, _ present: Bool, _ p: Peripheral) {
+            add(name, base, present ? p : missing(name, base, unmodelled: false))
+        }
         add("FLASH", 0x4002_2000, flashInterface)
         add("ICACHE", 0x4003_0400, icache)
         add("DCACHE1", 0x4003_1400, dcache1)
         for (n, port) in gpio.enumerated() { add(port.name, 0x4202_0000 + UInt32(n) * 0x400, port) }
-        add("OCTOSPIM", 0x420C_4000, octospim)
-        add("OCTOSPI1", 0x420D_1400, octospi1)
-        add("OCTOSPI2", 0x420D_2400, octospi2)
+        addPresent("OCTOSPIM", 0x420C_4000, mcu.hasOCTOSPIM, octospim)
+        addPresent("DLYB_OCTOSPI1", 0x420C_F000, mcu.delayBlocks.contains(1), delayBlock1)
+        addPresent("DLYB_OCTOSPI2", 0x420C_F400, mcu.delayBlocks.contains(2), delayBlock2)
+        addPresent("OCTOSPI1", 0x420D_1400, mcu.octospiInstances.contains(1), octospi1)
+        addPresent("OCTOSPI2", 0x420D_2400, mcu.octospiInstances.contains(2), octospi2)
+        add("HSPI1", 0x420D_3400, missing("HSPI1", 0x420D_3400, unmodelled: mcu.hasHSPI1))
         add("PWR", 0x4602_0800, pwr)
         add("RCC", 0x4602_0C00, rcc)
-        regions.append(MMIORegion(name: "OCTOSPI2 memory", base: 0x7000_0000, size: OCTOSPIWindow.size, peripheral: window2))
+        if mcu.octospiInstances.contains(2) {
+            regions.append(MMIORegion(name: "OCTOSPI2 memory", base: 0x7000_0000, size: OCTOSPIWindow.size, peripheral: window2))
+        }
         regions.append(MMIORegion(name: "OCTOSPI1 memory", base: 0x9000_0000, size: OCTOSPIWindow.size, peripheral: window1))
+        if mcu.hasHSPI1 {
+            regions.append(MMIORegion(name: "HSPI1 memory", base: 0xA000_0000, size: OCTOSPIWindow.size,
+                                      peripheral: missing("HSPI1", 0xA000_0000, unmodelled: true)))
+        }
         mmioRegions = regions
     }
 
