@@ -18,7 +18,8 @@ enum FlashBus {
             if assignment.port == 6 && assignment.pin >= 2 { usesVDDIO2 = true }  // PG[15:2]
             index += 1
         }
-        RCC.ahb2enr1.set(gpioBits | RCC.AHB2ENR1.octospimEN)
+        let routed = !board.hasNoOCTOSPIM  // the I/O manager exists (every U5 but U535/U545)
+        RCC.ahb2enr1.set(gpioBits | (routed ? RCC.AHB2ENR1.octospimEN : 0))
         RCC.ahb2enr2.set(octospiBit)
         _ = RCC.ahb2enr2.value
         RCC.ccipr2.clear(RCC.CCIPR2.octospiselMask)  // kernel clock = SYSCLK
@@ -28,11 +29,12 @@ enum FlashBus {
         }
 
         // Reset pulse: our OCTOSPI and the I/O manager go back to their reset state.
+        let managerReset = routed ? RCC.AHB2RSTR1.octospimRST : 0
         RCC.ahb2rstr2.set(octospiBit)
-        RCC.ahb2rstr1.set(RCC.AHB2RSTR1.octospimRST)
+        RCC.ahb2rstr1.set(managerReset)
         _ = RCC.ahb2rstr1.value
         RCC.ahb2rstr2.clear(octospiBit)
-        RCC.ahb2rstr1.clear(RCC.AHB2RSTR1.octospimRST)
+        RCC.ahb2rstr1.clear(managerReset)
         _ = RCC.ahb2rstr1.value
 
         // GPIO: AF, very high speed, pull-ups as the block says.
@@ -46,18 +48,21 @@ enum FlashBus {
 
         // OCTOSPIM, with both OCTOSPIs disabled (ours is, after its reset; the other one if
         // it is clocked at all — an unclocked one cannot be enabled).
+        // Without an OCTOSPIM there is no other OCTOSPI either, and OCTOSPI1 owns its pins.
         let spi = OCTOSPI(base: OCTOSPI.registerBase(instance: instance))
-        let other = OCTOSPI(base: OCTOSPI.registerBase(instance: 3 - instance))
-        let otherWasEnabled = RCC.ahb2enr2.anySet(otherBit) && other.cr.anySet(OCTOSPI.CR.en)
-        if otherWasEnabled {
-            guard other.leaveMemoryMapped() else { return nil }
-            other.cr.clear(OCTOSPI.CR.en)
+        if routed {
+            let other = OCTOSPI(base: OCTOSPI.registerBase(instance: 3 - instance))
+            let otherWasEnabled = RCC.ahb2enr2.anySet(otherBit) && other.cr.anySet(OCTOSPI.CR.en)
+            if otherWasEnabled {
+                guard other.leaveMemoryMapped() else { return nil }
+                other.cr.clear(OCTOSPI.CR.en)
+            }
+            OCTOSPIM.cr.clear(OCTOSPIM.CR.muxen)
+            let otherPort = 3 - board.port
+            OCTOSPIM.pcr(port: otherPort).value = OCTOSPIM.PCR.releasing(instance: instance, from: OCTOSPIM.pcr(port: otherPort).value)
+            OCTOSPIM.pcr(port: board.port).value = OCTOSPIM.PCR.quad(instance: instance)
+            if otherWasEnabled { other.cr.set(OCTOSPI.CR.en) }
         }
-        OCTOSPIM.cr.clear(OCTOSPIM.CR.muxen)
-        let otherPort = 3 - board.port
-        OCTOSPIM.pcr(port: otherPort).value = OCTOSPIM.PCR.releasing(instance: instance, from: OCTOSPIM.pcr(port: otherPort).value)
-        OCTOSPIM.pcr(port: board.port).value = OCTOSPIM.PCR.quad(instance: instance)
-        if otherWasEnabled { other.cr.set(OCTOSPI.CR.en) }
 
         // OCTOSPI, in HAL_OSPI_Init's order: DCR1..DCR4, FTHRES, BUSY = 0, PRESCALER, EN.
         spi.cr.clear(OCTOSPI.CR.en)

@@ -22,14 +22,9 @@ extension OCTOSPI {
         waitStatus(flag, equals: flag, milliseconds: milliseconds)
     }
 
-    /// Waits until `SR & mask == value`. The usual case (already true) sets up no deadline.
-    @inline(never) func waitStatus(_ mask: UInt32, equals value: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
-        if sr.value & mask == value { return true }
-        var deadline = Deadline(milliseconds: milliseconds)
-        while sr.value & mask != value {
-            if deadline.expired() { return false }
-        }
-        return true
+    /// Waits until `SR & mask == value`.
+    func waitStatus(_ mask: UInt32, equals value: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
+        sr.wait(mask, equals: value, milliseconds: milliseconds)
     }
 
     /// Programs one command and, where the start rules say so, starts it.
