@@ -50,7 +50,7 @@ public struct InitProbe: Sendable {
 extension ProgrammerSession {
     /// Hosts the loader on `board` with `part` as the flash and runs `Init` alone.
     /// - Parameter permissive: identify's wiring (any pin the MCU's table allows).
-    public func probeInit(board: Board, part: FlashPart, permissive: Bool, limit: DeviceTime = .seconds(10)) -> InitProbe? {
+    public func probeInit(board: Board, part: FlashPart, permissive: Bool, limit: DeviceTime = .seconds(5)) -> InitProbe? {
         let flash = NORFlash(part: part, content: .erased, timing: options.flashTiming)
         var probeBoard = board
         probeBoard.flash = part.name
@@ -69,8 +69,8 @@ extension ProgrammerSession {
         let rccBefore = RCCEnableBits.snapshot(sim.soc.rcc)
         let outcome = sim.machine.call(
             entry.address, arguments: [], stackPointer: end &+ 0x3FC, returnAddress: SimulatedBoard.sramBase,
-            budget: CallBudget(maxInstructions: min(options.maxInstructionsPerCall, 100_000_000), deviceTimeLimit: limit,
-                               hostTimeLimitSeconds: min(options.hostSecondsPerCall, 30)))
+            budget: CallBudget(maxInstructions: min(options.maxInstructionsPerCall, 30_000_000), deviceTimeLimit: limit,
+                               hostTimeLimitSeconds: min(options.hostSecondsPerCall, 15)))
         var succeeded = false
         if case .returned(let r0, _) = outcome { succeeded = r0 != 0 }
         let events = sim.soc.drainEvents().map(\.event)

@@ -106,11 +106,15 @@ public final class ProgrammerSession {
         return primary.report(session: self, findings: findings, hostSeconds: Date().timeIntervalSince(started))
     }
 
-    /// When `Init` failed after reading the flash's identity: `Init` again on the same wiring
-    /// with every other catalog part, so `flash-part-mismatch` can name the parts it fits.
+    /// When `Init` failed after reading the flash's identity: `Init` again, alone on a fresh
+    /// board with the same wiring, first with the board's own part (the control: if that
+    /// succeeds, something else than the part made the session's `Init` fail), then with
+    /// every other catalog part, so `flash-part-mismatch` can name the parts it fits.
     func partProbes(after run: SessionRun) -> [InitProbe] {
         guard !run.succeeded, let failed = run.calls.last(where: { !$0.succeeded }), failed.function == "Init",
-              let board = run.board, board.identificationReads.contains(where: { $0.time <= failed.endTime }) else { return [] }
+              let board = run.board, board.identificationReads.contains(where: { $0.time <= failed.endTime }),
+              let own = FlashPart.part(named: options.board.flash),
+              let control = probeInit(board: options.board, part: own, permissive: false), !control.succeeded else { return [] }
         var seen: Set<String> = [options.board.flash.uppercased()]
         var probes: [InitProbe] = []
         for part in FlashPart.all where seen.insert(part.name.uppercased()).inserted {

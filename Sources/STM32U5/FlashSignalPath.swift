@@ -196,7 +196,7 @@ public final class FlashSignalPath {
 
     /// Drives one transaction of OCTOSPI `instance` (CR.FSEL = `fsel`) onto the wires.
     public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime,
-                         memoryMappedRead: Bool = false, fclkHz: UInt64 = 0, dataStrobe: Bool = false) -> Outcome {
+                         memoryMappedRead: Bool = false, fclkHz: UInt64 = 0) -> Outcome {
         var commandLines: Set<Int> = []
         func add(_ f: SPIPhaseFormat, _ present: Bool) { if present { for l in 0..<min(f.lines, 8) { commandLines.insert(l) } } }
         add(transaction.instructionFormat, transaction.instruction != nil)
@@ -227,7 +227,7 @@ public final class FlashSignalPath {
             }
         }
         // A strobed read samples every data line with DQS: without it no data bit is taken.
-        if dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
+        if transaction.dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
             blocks.append(b)
             blockedLines.formUnion(dataLines)
         }

@@ -247,12 +247,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
         }
         clock.advance(by: d)
         guard let path = signalPath else { return FlashSignalPath.Outcome(data: [], delivered: false) }
-        // CCR.DQSE (b29): reads sample the data with the flash's DQS strobe, which then has to
-        // reach the OCTOSPI; writes in memory-mapped mode use WCCR, where it is a write mask.
-        var strobed = false
-        if case .read = t.direction { strobed = register(Offset.ccr) & (1 << 29) != 0 }
-        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead, fclkHz: fclk,
-                             dataStrobe: strobed)
+        return path.exchange(instance: instance, fsel: fsel, t, at: clock.now, memoryMappedRead: memoryMappedRead, fclkHz: fclk)
     }
 
     /// Longest indirect transfer materialized at once (one `SPITransaction` holds all its

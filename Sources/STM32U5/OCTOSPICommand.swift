@@ -27,6 +27,8 @@ public struct OCTOSPICommand: Hashable, Sendable {
     public var hasAddress: Bool { addressMode != 0 }
     public var hasData: Bool { dataMode != 0 }
     public var dummyCycles: Int { Int(tcr & 0x1F) }
+    /// CCR.DQSE (b29): read data is latched on the flash's DQS strobe.
+    public var dataStrobe: Bool { ccr & (1 << 29) != 0 }
 
     /// The transaction for `address` (used only when ADMODE ≠ 0) and `direction`.
     public func transaction(address: UInt32, direction: SPITransaction.Direction) -> SPITransaction {
@@ -51,7 +53,8 @@ public struct OCTOSPICommand: Hashable, Sendable {
             alternateFormat: alternateMode == 0 ? none : fmt(alternateMode, dtrBit: 19),
             dummyCycles: dummyCycles,
             direction: hasData ? direction : .none,
-            dataFormat: hasData ? fmt(dataMode, dtrBit: 27) : none
+            dataFormat: hasData ? fmt(dataMode, dtrBit: 27) : none,
+            dataStrobe: hasData && dataStrobe
         )
     }
 }
