@@ -14,8 +14,10 @@ extension FlashPart {
         let typical = FlashTimings(
             pageProgram: .microseconds(150), sectorErase4K: .milliseconds(25), blockErase32K: .milliseconds(150),
             blockErase64K: .milliseconds(220), chipErase: .seconds(150), registerWrite: .milliseconds(10))
+        // Maximum: the larger of ST's BSP timeouts and Macronix's driver table (tPP 1.5 ms,
+        // tSE 120 ms, tBE 650 ms, tCE 300 s, tW 40 ms).
         let maximum = FlashTimings(
-            pageProgram: .microseconds(750), sectorErase4K: .milliseconds(400), blockErase32K: .milliseconds(1000),
+            pageProgram: .microseconds(1500), sectorErase4K: .milliseconds(400), blockErase32K: .milliseconds(1000),
             blockErase64K: .milliseconds(1000), chipErase: .seconds(460), registerWrite: .milliseconds(40))
 
         var spi = CommandSetBuilder()

@@ -5,16 +5,18 @@ import VirtualTime
 // WRSR writes SR then CR; CR bits 7:6 DC, bit 5 4BYTE (read-only), bit 3 TB; EAR C5h/C8h;
 // suspend B0h/30h; security register 2Bh P_FAIL/E_FAIL (ST BSP mx25l512.h / mx25lm51245g.h).
 extension FlashPart {
-    public static let mx25l25645g = macronixQuad(name: "MX25L25645G", capacity: 0x19, size: 32 << 20, chipErase: (80, 200))
-    public static let mx25l51245g = macronixQuad(name: "MX25L51245G", capacity: 0x1A, size: 64 << 20, chipErase: (150, 400))
+    public static let mx25l25645g = macronixQuad(name: "MX25L25645G", capacity: 0x19, size: 32 << 20, chipErase: (80, 600))
+    public static let mx25l51245g = macronixQuad(name: "MX25L51245G", capacity: 0x1A, size: 64 << 20, chipErase: (150, 600))
 
     static func macronixQuad(name: String, capacity: UInt8, size: Int, chipErase: (Int, Int)) -> FlashPart {
         let typical = FlashTimings(
             pageProgram: .microseconds(250), sectorErase4K: .milliseconds(25), blockErase32K: .milliseconds(140),
             blockErase64K: .milliseconds(250), chipErase: .seconds(Double(chipErase.0)), registerWrite: .milliseconds(10))
+        // Maximum times from Macronix's own driver table (nor_ops.c, "timing value": tW 140 ms,
+        // tPP 3 ms, tSE 400 ms, tBE32 1 s, tBE 2 s, tCE 600 s for both densities).
         let maximum = FlashTimings(
-            pageProgram: .microseconds(750), sectorErase4K: .milliseconds(400), blockErase32K: .milliseconds(1000),
-            blockErase64K: .milliseconds(2000), chipErase: .seconds(Double(chipErase.1)), registerWrite: .milliseconds(40))
+            pageProgram: .milliseconds(3), sectorErase4K: .milliseconds(400), blockErase32K: .milliseconds(1000),
+            blockErase64K: .milliseconds(2000), chipErase: .seconds(Double(chipErase.1)), registerWrite: .milliseconds(140))
 
         var c = CommandSetBuilder()
         c.jedecCore()
