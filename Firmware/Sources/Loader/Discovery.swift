@@ -32,7 +32,10 @@ enum Discovery {
         // errata) lists them, else the 3-byte opcodes with the part switched to 4-byte mode the
         // way BFPT dword 16 says.
         let wide = tables.sizeBytes > sixteenMiB
-        let fourByteOpcodes = wide && tables.fourByteSupport != 0
+        // A 4BAIT counts only with a 4-byte read, program and erase (6Ch/ECh, 12h/34h, an erase
+        // type), as in Linux's spi_nor_parse_4bait; otherwise B7h mode.
+        let support = tables.fourByteSupport
+        let fourByteOpcodes = wide && support & 0x30 != 0 && support & 0xC0 != 0 && support & 0x1E00 != 0
         var enter4Byte: UInt32 = 0
         if wide && !fourByteOpcodes {
             enter4Byte = tables.enter4Byte & 0b11
@@ -43,7 +46,6 @@ enum Discovery {
 
         guard chooseErases(tables, fourByteOpcodes: fourByteOpcodes), chooseRead(tables, fourByteOpcodes: fourByteOpcodes) else { return 0 }
         if fourByteOpcodes {
-            let support = tables.fourByteSupport
             Profile.program = support & (1 << 7) != 0 ? 0x34 | 1 << 8 : 0x12
         } else {
             Profile.program = Errata.threeByteProgram(maker: maker)

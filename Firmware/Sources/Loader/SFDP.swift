@@ -52,7 +52,9 @@ enum SFDP {
             let id = (second >> 16) & 0xFF00 | first & 0xFF
             let length = first >> 24
             let pointer = second & 0xFF_FFFF
-            if id == 0xFF00 && bfptLength == 0 && (first >> 16) & 0xFF == 1 {
+            // The longest BFPT of major revision 1 (a part may list a rev 1.0 table first and a
+            // later revision after it, as Linux's spi_nor_parse_sfdp also allows).
+            if id == 0xFF00 && length > bfptLength && (first >> 16) & 0xFF == 1 {
                 bfpt = pointer
                 bfptLength = length
             } else if id == 0xFF84 && length >= 2 && tables.fourByteSupport == 0 {
