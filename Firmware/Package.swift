@@ -12,7 +12,7 @@ import PackageDescription
 let embedded: [SwiftSetting] = [
     .enableExperimentalFeature("Embedded"),
     .unsafeFlags([
-        "-wmo", "-Osize", "-enforce-exclusivity=unchecked",
+        "-wmo", "-Osize", "-enforce-exclusivity=unchecked", "-Xfrontend", "-remove-runtime-asserts",
         "-Xfrontend", "-function-sections",
         "-Xfrontend", "-disable-stack-protector",
         "-Xcc", "-mfloat-abi=soft",
@@ -30,7 +30,7 @@ let package = Package(
         // linker-script symbols, as static inline C functions.
         .target(
             name: "LoaderSupport",
-            cSettings: [.unsafeFlags(["-mfloat-abi=soft", "-ffreestanding", "-fno-builtin"])]
+            cSettings: [.unsafeFlags(["-mfloat-abi=soft", "-ffreestanding", "-fno-builtin", "-Os"])]
         ),
         .target(name: "Loader", dependencies: ["LoaderSupport"], swiftSettings: embedded),
     ]

@@ -20,7 +20,7 @@ echo "ok: two PT_LOAD segments (code at 0x20000004 rwx, StorageInfo r--)"
 
 symbols="$("$NM" -S --defined-only "$LOADER")"
 grep -Eq '^[0-9a-f]+ 000000c8 R StorageInfo$' <<<"$symbols" || fail "StorageInfo (200-byte object) missing"
-grep -Eq '^[0-9a-f]+ 00000030 R BoardConfig$' <<<"$symbols" || fail "BoardConfig (48-byte object) missing"
+grep -Eq '^[0-9a-f]+ 00000050 R BoardConfig$' <<<"$symbols" || fail "BoardConfig (80-byte object) missing"
 for f in Init Write SectorErase MassErase Read Verify CheckSum; do
   grep -Eq "^[0-9a-f]+ [0-9a-f]+ T $f\$" <<<"$symbols" || fail "function $f missing"
 done

@@ -102,11 +102,14 @@ public struct InspectReport: Equatable, Sendable, Encodable {
         guard let symbol = loader.elf.symbol(named: "BoardConfig"), symbol.isDefined,
               let offset = loader.elf.fileOffset(of: symbol), offset >= 0,
               offset + BoardConfigBlock.size <= loader.elf.bytes.count else { return nil }
-        let bytes = Array(loader.elf.bytes[offset..<(offset + BoardConfigBlock.size)])
+        let size = min(max(Int(symbol.size), BoardConfigBlock.size), loader.elf.bytes.count - offset)
+        let bytes = Array(loader.elf.bytes[offset..<(offset + size)])
         do {
             let block = try BoardConfigBlock(decoding: bytes, file: loader.name, fileOffset: offset)
             let pins = zip(BoardConfigBlock.signalNames, block.pins).map { "\($0) \($1)" }.joined(separator: ", ")
-            return "v\(block.version): OCTOSPI\(block.instance) on OCTOSPIM port \(block.port), SYSCLK \(block.sysclkHz / 1_000_000) MHz, OCTOSPI clock / \(block.octospiDivider); \(pins)"
+            let routing = block.flags & BoardConfigBlock.flagNoOCTOSPIM != 0 ? "OCTOSPI1 on its own pins (no OCTOSPIM)" : "OCTOSPI\(block.instance) on OCTOSPIM port \(block.port)"
+            let ram = block.version >= 2 ? String(format: ", RAM 0x%08X + 0x%X", block.ramBase, block.ramSize) : ""
+            return "v\(block.version): \(routing), SYSCLK \(block.sysclkHz / 1_000_000) MHz, OCTOSPI clock / \(block.octospiDivider); \(pins)\(ram)"
         } catch {
             return "unusable: \(error)"
         }

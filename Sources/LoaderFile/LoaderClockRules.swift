@@ -1,5 +1,5 @@
 /// The clocks the LoaderLab loader's `Init` accepts from a BoardConfig block
-/// (Firmware/README.md, "BoardConfig block v1" and "Clocks and timing"). `Init` returns 0 for
+/// (Firmware/README.md, "BoardConfig block" and "Clocks and timing"). `Init` returns 0 for
 /// any other value, so `make-loader` refuses them up front instead of producing a loader
 /// that never initialises.
 public enum LoaderClockRules {

@@ -4,7 +4,7 @@ import Board
 public enum LoaderPatchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The base loader is not an ELF file at all.
     case baseUnreadable(LoaderFileError)
-    /// The base file has no usable `BoardConfig` symbol, or its bytes are not a valid v1 block.
+    /// The base file has no usable `BoardConfig` symbol, or its bytes are not a valid v1 or v2 block.
     case notALoaderLabLoader(file: String, reason: String)
     /// The base file's `StorageInfo` cannot be patched.
     case storageInfoUnusable(file: String, reason: String)
@@ -22,7 +22,7 @@ public enum LoaderPatchError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .baseUnreadable(error):
             error.description
         case let .notALoaderLabLoader(file, reason):
-            "\(file) is not a LoaderLab loader: no BoardConfig v1 block (\(reason))"
+            "\(file) is not a LoaderLab loader: no BoardConfig block (\(reason))"
         case let .storageInfoUnusable(file, reason):
             "\(file): StorageInfo cannot be patched: \(reason)"
         case let .board(error):

@@ -50,20 +50,27 @@ public struct LoaderPatcher: Sendable {
         let stem = try Self.deviceName(forOutput: fileName)
 
         try Self.check(board: board, file: boardFile)
-        guard let block = BoardConfigBlock(board: board),
-              let start = Self.deviceStartAddress(instance: board.octospi.instance),
-              let geometry = FlashGeometry.forPart(board.flash)
-        else {
-            throw .unsupportedBoard(file: boardFile, reason: "the board cannot be expressed as a BoardConfig v1 block (instance, pins or flash part out of range)")
-        }
-
         let base: LoaderFile
         do {
             base = try LoaderFile(bytes: baseBytes, name: baseName)
         } catch {
             throw .baseUnreadable(error)
         }
-        let boardConfigRange = try Self.boardConfigRange(in: base)
+        let (boardConfigRange, version) = try Self.boardConfigRange(in: base)
+        guard let geometry = FlashGeometry.forPart(board.flash) else {
+            throw .unsupportedBoard(file: boardFile, reason: "flash: no geometry known for \(board.flash) (StorageInfo needs its size and sectors)")
+        }
+        guard let block = BoardConfigBlock(board: board, version: version),
+              let start = Self.deviceStartAddress(instance: board.octospi.instance)
+        else {
+            let needsV2 = BoardConfigBlock(board: board) != nil
+            throw .unsupportedBoard(file: boardFile, reason: needsV2
+                ? "\(baseName) carries a BoardConfig v1 block, which cannot say that \(board.mcu) has no OCTOSPIM or that the flash is octal; build the current loader (bash Firmware/build.sh)"
+                : "the board cannot be expressed as a BoardConfig block (instance, pins or flash part out of range)")
+        }
+        guard block.flags & BoardConfigBlock.flagOctal == 0 else {
+            throw .unsupportedBoard(file: boardFile, reason: "\(board.flash) is wired octal (IO4-IO7); this loader drives quad parts only (octal DTR is not implemented yet), its Init would return 0")
+        }
         let (storageInfoRange, oldInfo) = try Self.storageInfo(in: base)
         guard !boardConfigRange.overlaps(storageInfoRange) else {
             throw .storageInfoUnusable(file: baseName, reason: "it overlaps BoardConfig at file offset \(hex(boardConfigRange.lowerBound))")
@@ -132,32 +139,38 @@ public struct LoaderPatcher: Sendable {
         throw .unsupportedBoard(file: file, reason: "clock: \(problem)")
     }
 
-    /// The file bytes of `BoardConfig`, which must already hold a valid v1 block: a file without
-    /// one is not our loader, and patching bytes found only by name could break someone's code.
-    private static func boardConfigRange(in loader: LoaderFile) throws(LoaderPatchError) -> Range<Int> {
+    /// The file bytes of `BoardConfig` and the block's version, which must already hold a valid
+    /// v1 (48-byte) or v2 (80-byte) block: a file without one is not our loader, and patching
+    /// bytes found only by name could break someone's code.
+    private static func boardConfigRange(in loader: LoaderFile) throws(LoaderPatchError) -> (Range<Int>, UInt16) {
         let elf = loader.elf
         let file = loader.name
         guard let symbol = elf.symbol(named: "BoardConfig"), symbol.isDefined else {
             throw .notALoaderLabLoader(file: file, reason: "the symbol table defines no BoardConfig")
         }
-        guard symbol.kind == .object, symbol.size == UInt32(BoardConfigBlock.size) else {
-            throw .notALoaderLabLoader(file: file, reason: "BoardConfig is \(symbol.kind == .object ? "a data object" : "not a data object") of \(symbol.size) bytes; expected an OBJECT of \(BoardConfigBlock.size)")
+        guard symbol.kind == .object, symbol.size == UInt32(BoardConfigBlock.size) || symbol.size == UInt32(BoardConfigBlock.sizeV2) else {
+            throw .notALoaderLabLoader(file: file, reason: "BoardConfig is \(symbol.kind == .object ? "a data object" : "not a data object") of \(symbol.size) bytes; expected an OBJECT of \(BoardConfigBlock.size) (v1) or \(BoardConfigBlock.sizeV2) (v2)")
         }
+        let size = Int(symbol.size)
         // Init reads the block from RAM, so its bytes must be in a downloaded PT_LOAD segment;
         // the section and the segment must agree on where they are.
         guard let offset = elf.fileOffset(of: symbol), elf.fileOffset(ofVirtualAddress: symbol.value) == offset,
-              let end = elf.fileOffset(ofVirtualAddress: symbol.value &+ UInt32(BoardConfigBlock.size - 1)),
-              end == offset + BoardConfigBlock.size - 1
+              let end = elf.fileOffset(ofVirtualAddress: symbol.value &+ UInt32(size - 1)),
+              end == offset + size - 1
         else {
-            throw .notALoaderLabLoader(file: file, reason: "BoardConfig at \(hexAddress(symbol.value)) has no 48 file bytes inside a loaded segment")
+            throw .notALoaderLabLoader(file: file, reason: "BoardConfig at \(hexAddress(symbol.value)) has no \(size) file bytes inside a loaded segment")
         }
-        let range = offset..<(offset + BoardConfigBlock.size)
+        let range = offset..<(offset + size)
+        let block: BoardConfigBlock
         do {
-            _ = try BoardConfigBlock(decoding: Array(elf.bytes[range]), file: file, fileOffset: offset)
+            block = try BoardConfigBlock(decoding: Array(elf.bytes[range]), file: file, fileOffset: offset)
         } catch {
             throw .notALoaderLabLoader(file: file, reason: error.description)
         }
-        return range
+        guard Int(block.length) == size else {
+            throw .notALoaderLabLoader(file: file, reason: "BoardConfig is \(size) bytes but holds a v\(block.version) block of \(block.length)")
+        }
+        return (range, block.version)
     }
 
     private static func storageInfo(in loader: LoaderFile) throws(LoaderPatchError) -> (Range<Int>, StorageInfo) {

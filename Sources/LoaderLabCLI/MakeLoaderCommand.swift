@@ -8,7 +8,7 @@ import LoaderFile
 struct MakeLoaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "make-loader",
-        abstract: "Write a loader for a board's flash wiring by patching the LoaderLab loader's BoardConfig block and StorageInfo.",
+        abstract: "Write a loader for a board (any STM32U5, any catalog quad part, any wiring) by patching the LoaderLab loader's BoardConfig block and StorageInfo.",
         discussion: """
             The board file is validated against the STM32U5G7 OCTOSPIM pin table; the output's \
             DeviceName is its file stem. Exit status: 0 when the loader was written, 1 when the \
@@ -87,11 +87,13 @@ struct MakeLoaderCommand: ParsableCommand {
         var lines = [
             "\(output): \(patched.bytes.count) bytes from \(base) for board \"\(board.name)\" (\(board.mcu), \(board.flash))",
             "  pins                \(pins)",
-            "  OCTOSPI             OCTOSPI\(block.instance) on OCTOSPIM port \(block.port)",
+            "  OCTOSPI             " + (block.flags & BoardConfigBlock.flagNoOCTOSPIM != 0
+                ? "OCTOSPI1 on its own pins (\(board.mcu) has no OCTOSPIM)" : "OCTOSPI\(block.instance) on OCTOSPIM port \(block.port)"),
             "  clock               SYSCLK \(Self.mhz(sysclk)) MHz, divider \(block.octospiDivider): flash clock \(Self.mhz(flashClock)) MHz",
             "  DeviceName          \"\(info.deviceName)\"",
             "  DeviceStartAddress  \(Self.address(info.deviceStartAddress))",
-            "  BoardConfig         file offset 0x\(String(patched.boardConfigRange.lowerBound, radix: 16, uppercase: true)), CRC-32 0x\(Self.hex8(block.crc))",
+            "  DeviceSize          \(Self.address(info.deviceSize)) (\(board.flash), \(info.sectors.first.map { "\($0.count) sectors of 0x\(String($0.size, radix: 16, uppercase: true))" } ?? "no sectors"))",
+            "  BoardConfig         v\(block.version) at file offset 0x\(String(patched.boardConfigRange.lowerBound, radix: 16, uppercase: true)), CRC-32 0x\(Self.hex8(block.crc))",
         ]
         for finding in patched.findings {
             lines.append(finding.rendered(file: (output as NSString).lastPathComponent))

@@ -4,8 +4,17 @@ import Foundation
 import Testing
 @testable import LoaderFile
 
-/// The BoardConfig block v1 as Firmware/README.md specifies it.
+/// The BoardConfig blocks v1 and v2 as Firmware/README.md specifies them.
 @Suite struct BoardConfigBlockTests {
+    /// The default v2 block printed in Firmware/README.md ("Default block").
+    static let readmeDefaultBlockV2: [UInt8] = [
+        0x4c, 0x4c, 0x42, 0x43, 0x02, 0x00, 0x50, 0x00, 0x00, 0x68, 0x89, 0x09, 0x02, 0x00, 0x01, 0x01,
+        0x00, 0x02, 0x0a, 0x01, 0x01, 0x0a, 0x0a, 0x00, 0x04, 0x0c, 0x0a, 0x00, 0x01, 0x00, 0x0a, 0x00,
+        0x04, 0x0e, 0x0a, 0x01, 0x04, 0x0f, 0x0a, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x58, 0xb6, 0x35,
+    ]
+
     /// The default block printed in Firmware/README.md ("Default block").
     static let readmeDefaultBlock: [UInt8] = [
         0x4c, 0x4c, 0x42, 0x43, 0x01, 0x00, 0x30, 0x00, 0x00, 0x68, 0x89, 0x09, 0x02, 0x00, 0x01, 0x01,
@@ -13,8 +22,9 @@ import Testing
         0x04, 0x0e, 0x0a, 0x01, 0x04, 0x0f, 0x0a, 0x01, 0x00, 0x00, 0x00, 0x00, 0xb8, 0xc7, 0x6e, 0x4d,
     ]
 
+    /// The default board as a v1 block (what loaders built before v2 carry).
     static func defaultBlock() throws -> BoardConfigBlock {
-        try #require(BoardConfigBlock(board: .defaultBoard))
+        try #require(BoardConfigBlock(board: .defaultBoard, version: 1))
     }
 
     @Test func crc32IsZlibsCRC() {
@@ -28,14 +38,29 @@ import Testing
         #expect(block.crc == 0x4D6E_C7B8)
     }
 
-    @Test func defaultBoardEncodesToTheBytesInTheBuiltLoader() throws {
+    @Test func defaultBoardEncodesToTheV2BytesInTheReadmeAndTheBuiltLoader() throws {
+        let block = try #require(BoardConfigBlock(board: .defaultBoard))
+        #expect(block.version == 2 && block.encoded() == Self.readmeDefaultBlockV2)
         let elf = try ELFFile(bytes: try FirmwareLoader.bytes(), name: "IS25LP512M_STM32U5G7.stldr")
         let symbol = try #require(elf.symbol(named: "BoardConfig"))
-        #expect(symbol.kind == .object && symbol.size == 48)
+        #expect(symbol.kind == .object && symbol.size == 80)
         let offset = try #require(elf.fileOffset(of: symbol))
-        let inFile = Array(elf.bytes[offset..<(offset + 48)])
-        #expect(try Self.defaultBlock().encoded() == inFile)
-        #expect(try BoardConfigBlock(decoding: inFile, file: elf.name, fileOffset: offset).crc == 0x4D6E_C7B8)
+        let inFile = Array(elf.bytes[offset..<(offset + 80)])
+        #expect(block.encoded() == inFile)
+        #expect(try BoardConfigBlock(decoding: inFile, file: elf.name, fileOffset: offset).crc == 0x35B6_580A)
+    }
+
+    @Test func aU545BoardSaysNoOCTOSPIMAndAnOctalBoardCarriesItsUpperPins() throws {
+        let u545 = try #require(BuiltInBoards.named("stm32u545-w25q128jv"))
+        let block = try #require(BoardConfigBlock(board: u545))
+        #expect(block.flags == BoardConfigBlock.flagNoOCTOSPIM && block.ramBase == 0x2000_0000 && block.ramSize == 0x4_0000)
+        #expect(BoardConfigBlock(board: u545, version: 1) == nil, "v1 cannot say there is no OCTOSPIM")
+        let octal = try #require(BuiltInBoards.named("stm32u5a9-mx25lm51245g"))
+        let octalBlock = try #require(BoardConfigBlock(board: octal))
+        #expect(octalBlock.flags == BoardConfigBlock.flagOctal)
+        #expect(octalBlock.pin("dqs")?.description == "PA1 AF10" && octalBlock.pin("io7")?.description == "PC0 AF3")
+        let decoded = try BoardConfigBlock(decoding: octalBlock.encoded(), file: "x", fileOffset: 0)
+        #expect(decoded == octalBlock)
     }
 
     @Test func encodeThenDecodeGivesTheSameBlock() throws {
@@ -65,8 +90,8 @@ import Testing
 
     @Test func anotherVersionIsRefused() {
         var bytes = Self.readmeDefaultBlock
-        bytes[4] = 2
-        #expect(throws: BoardConfigBlockError.unsupportedVersion(file: "l", fileOffset: 0x104, found: 2)) {
+        bytes[4] = 3
+        #expect(throws: BoardConfigBlockError.unsupportedVersion(file: "l", fileOffset: 0x104, found: 3)) {
             try BoardConfigBlock(decoding: bytes, file: "l", fileOffset: 0x100)
         }
     }

@@ -47,7 +47,9 @@ import Testing
 
         let symbol = try #require(loader.elf.symbol(named: "BoardConfig"))
         let offset = try #require(loader.elf.fileOffset(of: symbol))
-        let block = try BoardConfigBlock(decoding: Array(patched.bytes[offset..<(offset + 48)]), file: output, fileOffset: offset)
+        #expect(symbol.size == 80)
+        let block = try BoardConfigBlock(decoding: Array(patched.bytes[offset..<(offset + 80)]), file: output, fileOffset: offset)
+        #expect(block.version == 2 && block.flags == 0 && block.ramBase == 0x2000_0000 && block.ramSize == 0x2F_0000)
         #expect(block.pins.map { [Int($0.gpioPort), Int($0.pin), Int($0.alternateFunction), Int($0.flags)] } == Self.expectedPins(board))
         #expect(Int(block.instance) == board.octospi.instance && Int(block.port) == board.octospi.port)
         #expect(block.sysclkHz == board.clock.sysclkHz && Int(block.octospiDivider) == board.clock.octospiDivider)
@@ -69,7 +71,7 @@ import Testing
         let outside = changed.filter { !patched.boardConfigRange.contains($0) && !patched.storageInfoRange.contains($0) }
         #expect(outside.isEmpty, "bytes changed outside BoardConfig and StorageInfo at \(outside.prefix(8).map { hex($0) })")
         #expect(changed.contains { patched.boardConfigRange.contains($0) })  // the wiring really changed
-        #expect(patched.boardConfigRange.count == 48 && patched.storageInfoRange.count == 200)
+        #expect(patched.boardConfigRange.count == 80 && patched.storageInfoRange.count == 200)
     }
 
     @Test func theDefaultBoardUnderTheBaseNameReproducesTheBaseExactly() throws {
@@ -88,7 +90,7 @@ import Testing
         do {
             _ = try patcher.patch(board: .defaultBoard, outputName: "mine.stldr")
         } catch {
-            #expect(error.description.hasPrefix("st.stldr is not a LoaderLab loader: no BoardConfig v1 block"))
+            #expect(error.description.hasPrefix("st.stldr is not a LoaderLab loader: no BoardConfig block"))
         }
     }
 
@@ -106,7 +108,7 @@ import Testing
                 return
             }
             #expect(file == "b.stldr")
-            #expect(reason.contains("CRC-32 at file offset \(hex(offset + 0x2C))"))
+            #expect(reason.contains("CRC-32 at file offset \(hex(offset + 0x4C))"))
         }
     }
 
@@ -143,7 +145,7 @@ import Testing
         var board = Board.defaultBoard
         board.pins[.clk] = .init(pin: Pin(port: 1, number: 11), af: 10)
         #expect(throws: LoaderPatchError.board(.pinCannotCarrySignal(
-            file: "b.json", signal: .clk, pin: Pin(port: 1, number: 11), port: 1, candidates: ["PA3 (AF10)", "PB10 (AF10)", "PE10 (AF10)"]
+            file: "b.json", signal: .clk, pin: Pin(port: 1, number: 11), port: 1, candidates: ["PA3 (AF10)", "PB10 (AF10)", "PE10 (AF10)", "PF10 (AF3)"]
         ))) {
             try Self.patcher().patch(board: board, outputName: "x.stldr", boardFile: "b.json")
         }

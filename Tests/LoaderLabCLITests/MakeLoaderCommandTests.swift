@@ -111,7 +111,7 @@ import TestSupport
         let output = directory.appendingPathComponent("X.stldr").path
         let result = try Self.run(["--board", Self.boardPath("stm32u5g7-is25lp512m.json"), "--output", output, "--from", foreign])
         #expect(result.status == 2)
-        #expect(result.diagnostics.contains("IS25LP512M_STM32U5G7.stldr is not a LoaderLab loader: no BoardConfig v1 block"), "\(result.diagnostics)")
+        #expect(result.diagnostics.contains("IS25LP512M_STM32U5G7.stldr is not a LoaderLab loader: no BoardConfig block"), "\(result.diagnostics)")
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 

@@ -192,12 +192,13 @@ struct InspectOurLoaderTests {
             #expect(r.stdout.contains("\n  \(name) ") || r.stdout.contains("\n  \(name)  "), "entry point \(name)")
         }
         #expect(r.stdout.contains("No findings."))
-        #expect(r.stdout.contains("BoardConfig v1: OCTOSPI1 on OCTOSPIM port 1, SYSCLK 160 MHz, OCTOSPI clock / 2; NCS PA2 AF10 pull-up, CLK PB10 AF10, IO0 PE12 AF10, IO1 PB0 AF10"))
+        #expect(r.stdout.contains("BoardConfig v2: OCTOSPI1 on OCTOSPIM port 1, SYSCLK 160 MHz, OCTOSPI clock / 2; NCS PA2 AF10 pull-up, CLK PB10 AF10, IO0 PE12 AF10, IO1 PB0 AF10"))
+        #expect(r.stdout.contains("RAM 0x20000000 + 0x2F0000"))
         let json = try ProgramCommandTests.loaderlab(["inspect", loader, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["findings"] as? [Any])?.isEmpty == true)
         #expect((object?["entryPoints"] as? [Any])?.count == 7)
-        #expect((object?["boardConfig"] as? String)?.hasPrefix("v1: OCTOSPI1") == true)
+        #expect((object?["boardConfig"] as? String)?.hasPrefix("v2: OCTOSPI1") == true)
     }
 
     @Test("inspect shows the wiring make-loader patched in")

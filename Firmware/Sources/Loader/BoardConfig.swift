@@ -1,34 +1,42 @@
 import LoaderSupport
 
-/// BoardConfig block v1: the wiring of the board, patched into the ELF by
+/// BoardConfig block v2: the MCU and the wiring of the board, patched into the ELF by
 /// `loaderlab make-loader` so that a new board needs no firmware build. Byte layout
-/// (little-endian, 48 bytes; documented in Firmware/README.md):
+/// (little-endian, 80 bytes; documented in Firmware/README.md); v1 is the first 44 bytes
+/// with a zero word at 0x28 and its CRC at 0x2C (48 bytes), and is still accepted:
 ///
 ///   0x00 u32 magic 0x4342_4C4C ("LLBC")   0x0C u16 OCTOSPI divider 1...256
-///   0x04 u16 version = 1                  0x0E u8  OCTOSPI instance 1/2
-///   0x06 u16 length = 48                  0x0F u8  OCTOSPIM port 1/2
+///   0x04 u16 version = 2                  0x0E u8  OCTOSPI instance 1/2
+///   0x06 u16 length = 80                  0x0F u8  OCTOSPIM port 1/2
 ///   0x08 u32 SYSCLK Hz                    0x10 6 × {port 0-9 = A-J, pin 0-15, AF 0-15, flags}
 ///                                              NCS, CLK, IO0, IO1, IO2, IO3; flags b0 = pull-up
-///   0x28 u32 reserved = 0                 0x2C u32 CRC-32 (zlib) of bytes 0x00..0x2B
+///   0x28 u32 flags: b0 no OCTOSPIM (OCTOSPI1 drives its own pins), b1 octal
+///   0x2C 5 × pin entry: IO4, IO5, IO6, IO7, DQS (zero unless octal)
+///   0x40 u32 RAM base, 0x44 u32 RAM size (the programmer's contiguous SRAM)
+///   0x48 u32 reserved = 0                 0x4C u32 CRC-32 (zlib) of bytes 0x00..0x4B
 ///
-/// The defaults are the default board: OCTOSPI1 on port 1, NCS PA2, CLK PB10, IO0 PE12,
-/// IO1 PB0, IO2 PE14, IO3 PE15, all AF10, pull-ups on NCS/IO2/IO3, SYSCLK 160 MHz, /2.
+/// The defaults are the default board: STM32U5G7 (OCTOSPIM, 0x2000_0000 + 0x2F_0000 of RAM),
+/// OCTOSPI1 on port 1, NCS PA2, CLK PB10, IO0 PE12, IO1 PB0, IO2 PE14, IO3 PE15, all AF10,
+/// pull-ups on NCS/IO2/IO3, SYSCLK 160 MHz, /2.
 @used @section(".board_config") @_silgen_name("BoardConfig")
 public let boardConfigBlock: (
     UInt32, UInt16, UInt16, UInt32, UInt16, UInt8, UInt8,
     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-    UInt32, UInt32
+    UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32
 ) = (
-    0x4342_4C4C, 1, 48, 160_000_000, 2, 1, 1,
+    0x4342_4C4C, 2, 80, 160_000_000, 2, 1, 1,
     0, 2, 10, 1,  // NCS  PA2  AF10 pull-up
     1, 10, 10, 0,  // CLK  PB10 AF10
     4, 12, 10, 0,  // IO0  PE12 AF10
     1, 0, 10, 0,  // IO1  PB0  AF10
     4, 14, 10, 1,  // IO2  PE14 AF10 pull-up
     4, 15, 10, 1,  // IO3  PE15 AF10 pull-up
+    0,  // flags: OCTOSPIM present, quad
+    0, 0, 0, 0, 0,  // IO4-IO7, DQS unused
+    0x2000_0000, 0x002F_0000,  // SRAM1-SRAM6
     0,
-    0x4D6E_C7B8  // CRC-32 of the 44 bytes above
+    0x35B6_580A  // CRC-32 of the 76 bytes above
 )
 
 /// A flash signal's pin, as read from the block.
@@ -44,35 +52,39 @@ struct PinAssignment: Equatable {
 /// optimizer would fold): what counts is the bytes in the downloaded image.
 struct BoardConfig {
     static let magic: UInt32 = 0x4342_4C4C
-    static let version: UInt16 = 1
-    static let length: UInt32 = 48
     static let signalCount: UInt32 = 6
+    /// flags b0: the MCU has no OCTOSPIM (STM32U535/U545): OCTOSPI1 drives its own pins.
+    static let noOCTOSPIM: UInt32 = 1 << 0
 
     let sysclkHz: UInt32
+    let flags: UInt32
     let divider: UInt32
     let instance: UInt32
     let port: UInt32
     private let base: UInt32
 
-    /// The block at its linked address, or nil when its magic, version, length, CRC,
-    /// reserved word or any field is out of range.
+    /// The block at its linked address, or nil when its magic, version, length, CRC, flags
+    /// or any field is out of range (an octal board (flags b1) is not served by this loader).
     static func load() -> BoardConfig? {
         BoardConfig(base: loader_board_config_address())
     }
 
     init?(base: UInt32) {
         self.base = base
+        let version = UInt32(BoardConfig.half(base, 0x04))
+        let length = UInt32(BoardConfig.half(base, 0x06))
+        flags = BoardConfig.word(base, 0x28)
         guard BoardConfig.word(base, 0x00) == BoardConfig.magic,
-              BoardConfig.half(base, 0x04) == BoardConfig.version,
-              UInt32(BoardConfig.half(base, 0x06)) == BoardConfig.length,
-              BoardConfig.word(base, 0x28) == 0,
-              BoardConfig.word(base, 0x2C) == CRC32.checksum(address: base, count: 0x2C)
+              (version == 1 && length == 48 && flags == 0) || (version == 2 && length == 80),
+              BoardConfig.word(base, length - 4) == CRC32.checksum(address: base, count: length - 4),
+              flags & ~BoardConfig.noOCTOSPIM == 0
         else { return nil }
         sysclkHz = BoardConfig.word(base, 0x08)
         divider = UInt32(BoardConfig.half(base, 0x0C))
         instance = UInt32(loadByte(base + 0x0E))
         port = UInt32(loadByte(base + 0x0F))
         guard instance == 1 || instance == 2, port == 1 || port == 2,
+              !hasNoOCTOSPIM || (instance == 1 && port == 1),
               divider >= 1, divider <= 256,
               ClockPlan(sysclkHz: sysclkHz) != nil,
               flashClockHz <= BoardConfig.maximumFlashClockHz
@@ -84,17 +96,19 @@ struct BoardConfig {
             guard assignment.port <= 9, assignment.pin <= 15, assignment.alternateFunction <= 15, flags & ~1 == 0,
                   !(assignment.port == 0 && (assignment.pin == 13 || assignment.pin == 14))  // PA13/PA14: SWD
             else { return nil }
+            // A pin used twice: the entries' first two bytes (port, pin) are equal.
             var other: UInt32 = 0
             while other < index {
-                let earlier = pin(other)
-                if earlier.port == assignment.port && earlier.pin == assignment.pin { return nil }
+                if (BoardConfig.word(base, 0x10 + 4 * other) ^ BoardConfig.word(base, 0x10 + 4 * index)) & 0xFFFF == 0 { return nil }
                 other += 1
             }
             index += 1
         }
     }
 
-    /// Fast-read limit of the IS25LP512M (133 MHz, is25lp512m.md §A.2).
+    var hasNoOCTOSPIM: Bool { flags & BoardConfig.noOCTOSPIM != 0 }
+
+    /// The fastest SDR clock of the quad parts served (IS25LP512M, W25Q, MT25QL: 133 MHz).
     static let maximumFlashClockHz: UInt32 = 133_000_000
 
     /// The flash clock: OCTOSPI kernel clock (SYSCLK, CCIPR2.OCTOSPISEL = 00) / divider.
@@ -108,12 +122,13 @@ struct BoardConfig {
             alternateFunction: UInt32(loadByte(at + 2)), pullUp: loadByte(at + 3) & 1 != 0)
     }
 
+    /// The block is word-aligned (loader.ld), so every field is read with one aligned load.
     private static func half(_ base: UInt32, _ offset: UInt32) -> UInt16 {
-        UInt16(loadByte(base + offset)) | UInt16(loadByte(base + offset + 1)) << 8
+        UInt16(truncatingIfNeeded: loadWord(base + (offset & ~3)) >> (8 * (offset & 2)))
     }
 
     private static func word(_ base: UInt32, _ offset: UInt32) -> UInt32 {
-        UInt32(half(base, offset)) | UInt32(half(base, offset + 2)) << 16
+        loadWord(base + offset)
     }
 }
 

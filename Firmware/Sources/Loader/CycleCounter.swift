@@ -32,7 +32,7 @@ struct Deadline {
     private var polls: UInt64
     private let pollLimit: UInt64
 
-    init(cycles: UInt64) {
+    @inline(never) init(cycles: UInt64) {
         remaining = cycles
         last = CycleCounter.now
         polls = 0
@@ -44,7 +44,7 @@ struct Deadline {
     }
 
     /// True once the limit has passed. Call it once per poll.
-    mutating func expired() -> Bool {
+    @inline(never) mutating func expired() -> Bool {
         let now = CycleCounter.now
         let elapsed = UInt64(now &- last)
         last = now
@@ -52,6 +52,19 @@ struct Deadline {
         remaining -= elapsed
         polls &+= 1
         return polls > pollLimit
+    }
+}
+
+extension Register {
+    /// Polls until `value & mask == expected`, false after `milliseconds`. The usual case
+    /// (already true) sets up no deadline. Every wait in the loader is this one loop.
+    @inline(never) func wait(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
+        if value & mask == expected { return true }
+        var deadline = Deadline(milliseconds: milliseconds)
+        while value & mask != expected {
+            if deadline.expired() { return false }
+        }
+        return true
     }
 }
 

@@ -5,7 +5,8 @@ import LoaderSupport
 // masks interrupts first; none enables them again.
 
 /// Init: zero .bss, validate BoardConfig, raise SYSCLK, route and start the OCTOSPI, reset
-/// and check the flash (JEDEC ID, QE, dummy cycles), leave memory-mapped mode on.
+/// the flash, learn it from its SFDP (Discovery), set QE and unprotect it, leave
+/// memory-mapped mode on.
 @_cdecl("Init")
 public func Init() -> UInt32 {
     loader_disable_interrupts()
@@ -16,12 +17,12 @@ public func Init() -> UInt32 {
           let spi = FlashBus.configure(board)
     else { return 0 }
     let flash = QuadFlash(spi: spi)
-    guard flash.reset(),
-          let id = flash.readJEDECID(), IS25LP512M.isKnownJEDECID(id),
-          flash.enableQuadAndUnprotect(),
-          flash.setReadParameters(),
-          flash.clearErrors()
+    // An ID of all zeros or all ones is a bus with nothing answering.
+    guard flash.reset(), let id = flash.readJEDECID(), id != 0, id != 0xFF_FFFF,
+          Discovery.configure(flash, id: id)
     else { return 0 }
+    // DEVSIZE: 2^(DEVSIZE+1) bytes, the part's size (written while BUSY = 0).
+    spi.dcr1.replace(OCTOSPI.DCR1.devsize(0x1F), with: OCTOSPI.DCR1.devsize(UInt32(Profile.size.trailingZeroBitCount) - 1))
     LoaderState.octospiBase = spi.base
     LoaderState.windowBase = OCTOSPI.windowBase(instance: board.instance)
     LoaderState.ready = LoaderState.readyMagic
@@ -33,7 +34,7 @@ public func Init() -> UInt32 {
 }
 
 /// Write(Address, Size, buffer): programs `Size` bytes at absolute `Address`, split at
-/// 256-byte page boundaries, straight from the programmer's buffer into OCTOSPI_DR.
+/// page boundaries (Profile.pageSize), straight from the programmer's buffer into OCTOSPI_DR.
 @_cdecl("Write")
 public func Write(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 {
     loader_disable_interrupts()
@@ -44,7 +45,7 @@ public func Write(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32
         var done: UInt32 = 0
         while done < size {
             let offset = start + done
-            let roomInPage = IS25LP512M.pageSize - offset % IS25LP512M.pageSize
+            let roomInPage = Profile.pageSize - offset & (Profile.pageSize - 1)
             let chunk = min(roomInPage, size - done)
             guard session.flash.programPage(offset: offset, from: source + Int(done), count: chunk) else { return false }
             done += chunk
@@ -54,9 +55,9 @@ public func Write(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32
     return ok ? 1 : 0
 }
 
-/// SectorErase(start, end), end inclusive: erases every 4 KiB sector that overlaps the
-/// range, with the largest aligned erase that stays inside it (64 KiB DCh, 32 KiB 5Ch,
-/// 4 KiB 21h), so nothing outside those sectors is touched.
+/// SectorErase(start, end), end inclusive: erases every smallest-erase-type sector that
+/// overlaps the range, each step with the largest erase type (Profile) that is aligned there
+/// and stays inside the range, so nothing outside those sectors is touched.
 @_cdecl("SectorErase")
 public func SectorErase(_ startAddress: UInt32, _ endAddress: UInt32) -> UInt32 {
     loader_disable_interrupts()
@@ -65,18 +66,22 @@ public func SectorErase(_ startAddress: UInt32, _ endAddress: UInt32) -> UInt32 
           let last = session.offset(of: endAddress, size: 1)
     else { return 0 }
     let ok = session.indirect {
-        var offset = first & ~(IS25LP512M.sectorSize - 1)
-        let end = (last & ~(IS25LP512M.sectorSize - 1)) + IS25LP512M.sectorSize  // exclusive, ≤ 64 MiB
+        let sector = UInt32(1) << Profile.smallestEraseShift
+        var offset = first & ~(sector - 1)
+        let end = (last & ~(sector - 1)) + sector  // exclusive, ≤ Profile.size
         while offset < end {
-            let remaining = end - offset
-            let (step, opcode, timeoutMs): (UInt32, UInt8, UInt32) =
-                offset % IS25LP512M.block64Size == 0 && remaining >= IS25LP512M.block64Size
-                ? (IS25LP512M.block64Size, IS25LP512M.Opcode.blockErase64K4B, IS25LP512M.Timeout.block64EraseMs)
-                : offset % IS25LP512M.block32Size == 0 && remaining >= IS25LP512M.block32Size
-                ? (IS25LP512M.block32Size, IS25LP512M.Opcode.blockErase32K4B, IS25LP512M.Timeout.block32EraseMs)
-                : (IS25LP512M.sectorSize, IS25LP512M.Opcode.sectorErase4B, IS25LP512M.Timeout.sectorEraseMs)
-            guard session.flash.erase(opcode: opcode, offset: offset, milliseconds: timeoutMs) else { return false }
-            offset += step
+            // The largest type aligned at `offset` that fits; type 0 always does.
+            var type: UInt32 = 0
+            var candidate: UInt32 = 1
+            while candidate < 4 {
+                let shift = (Profile.eraseShifts >> (8 * candidate)) & 0xFF
+                if shift != 0 && offset & ((UInt32(1) << shift) - 1) == 0 && end - offset >= UInt32(1) << shift { type = candidate }
+                candidate += 1
+            }
+            let shift = (Profile.eraseShifts >> (8 * type)) & 0xFF
+            let opcode = UInt8(truncatingIfNeeded: Profile.eraseOpcodes >> (8 * type))
+            guard session.flash.erase(opcode: opcode, offset: offset, milliseconds: SPINOR.Timeout.eraseMs(shift: shift)) else { return false }
+            offset += UInt32(1) << shift
         }
         return true
     }
@@ -91,7 +96,7 @@ public func MassErase(_ parallelism: UInt32) -> UInt32 {
     return session.indirect { session.flash.eraseChip() } ? 1 : 0
 }
 
-/// Read(Address, Size, buffer): copies through the memory-mapped window (the programmer
+/// Read(Address, Size, buffer): copies through the memory-mapped window, words where aligned (the programmer
 /// normally reads a NOR_FLASH device itself; this is for hosts that call Read).
 @_cdecl("Read")
 public func Read(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 {
@@ -99,11 +104,7 @@ public func Read(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 
     guard let session = Session.current, session.offset(of: address, size: size) != nil else { return 0 }
     if size == 0 { return 1 }
     guard let destination = UnsafeMutableRawPointer(bitPattern: UInt(buffer)), session.enterMemoryMapped() else { return 0 }
-    var index: UInt32 = 0
-    while index < size {
-        destination.storeBytes(of: loadByte(address + index), toByteOffset: Int(index), as: UInt8.self)
-        index += 1
-    }
+    WindowAccess.copy(from: address, count: size, to: destination)
     return 1
 }
 
@@ -116,7 +117,7 @@ public func Read(_ address: UInt32, _ size: UInt32, _ buffer: UInt32) -> UInt32 
 public func Verify(_ memoryAddress: UInt32, _ bufferAddress: UInt32, _ words: UInt32, _ misalignment: UInt32) -> UInt64 {
     loader_disable_interrupts()
     let failure = UInt64(memoryAddress == 0 ? 1 : memoryAddress)
-    guard words <= IS25LP512M.size / 4, let session = Session.current else { return failure }
+    guard words <= Profile.size / 4, let session = Session.current else { return failure }
     let total = words * 4
     let head = misalignment & 0xF
     let tail = (misalignment >> 16) & 0xF
@@ -126,12 +127,8 @@ public func Verify(_ memoryAddress: UInt32, _ bufferAddress: UInt32, _ words: UI
     let checksumStart = memoryAddress + head
     let checksumEnd = min(ByteSum.end(start: checksumStart, size: total - tail), memoryAddress + total)
     let checksum = UInt64(ByteSum.sum(from: checksumStart, to: checksumEnd, initial: 0)) << 32
-    var index = head
-    while index < total - tail {
-        if loadByte(memoryAddress + index) != buffer.load(fromByteOffset: Int(index), as: UInt8.self) {
-            return checksum | UInt64(memoryAddress + index)
-        }
-        index += 1
+    if let index = WindowAccess.firstDifference(address: memoryAddress, buffer: buffer, from: head, to: total - tail) {
+        return checksum | UInt64(memoryAddress + index)
     }
     return checksum
 }

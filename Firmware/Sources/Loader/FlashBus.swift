@@ -18,7 +18,8 @@ enum FlashBus {
             if assignment.port == 6 && assignment.pin >= 2 { usesVDDIO2 = true }  // PG[15:2]
             index += 1
         }
-        RCC.ahb2enr1.set(gpioBits | RCC.AHB2ENR1.octospimEN)
+        let routed = !board.hasNoOCTOSPIM  // the I/O manager exists (every U5 but U535/U545)
+        RCC.ahb2enr1.set(gpioBits | (routed ? RCC.AHB2ENR1.octospimEN : 0))
         RCC.ahb2enr2.set(octospiBit)
         _ = RCC.ahb2enr2.value
         RCC.ccipr2.clear(RCC.CCIPR2.octospiselMask)  // kernel clock = SYSCLK
@@ -28,11 +29,12 @@ enum FlashBus {
         }
 
         // Reset pulse: our OCTOSPI and the I/O manager go back to their reset state.
+        let managerReset = routed ? RCC.AHB2RSTR1.octospimRST : 0
         RCC.ahb2rstr2.set(octospiBit)
-        RCC.ahb2rstr1.set(RCC.AHB2RSTR1.octospimRST)
+        RCC.ahb2rstr1.set(managerReset)
         _ = RCC.ahb2rstr1.value
         RCC.ahb2rstr2.clear(octospiBit)
-        RCC.ahb2rstr1.clear(RCC.AHB2RSTR1.octospimRST)
+        RCC.ahb2rstr1.clear(managerReset)
         _ = RCC.ahb2rstr1.value
 
         // GPIO: AF, very high speed, pull-ups as the block says.
@@ -46,34 +48,41 @@ enum FlashBus {
 
         // OCTOSPIM, with both OCTOSPIs disabled (ours is, after its reset; the other one if
         // it is clocked at all — an unclocked one cannot be enabled).
+        // Without an OCTOSPIM there is no other OCTOSPI either, and OCTOSPI1 owns its pins.
         let spi = OCTOSPI(base: OCTOSPI.registerBase(instance: instance))
-        let other = OCTOSPI(base: OCTOSPI.registerBase(instance: 3 - instance))
-        let otherWasEnabled = RCC.ahb2enr2.anySet(otherBit) && other.cr.anySet(OCTOSPI.CR.en)
-        if otherWasEnabled {
-            guard other.leaveMemoryMapped() else { return nil }
-            other.cr.clear(OCTOSPI.CR.en)
+        if routed {
+            let other = OCTOSPI(base: OCTOSPI.registerBase(instance: 3 - instance))
+            let otherWasEnabled = RCC.ahb2enr2.anySet(otherBit) && other.cr.anySet(OCTOSPI.CR.en)
+            if otherWasEnabled {
+                guard other.leaveMemoryMapped() else { return nil }
+                other.cr.clear(OCTOSPI.CR.en)
+            }
+            OCTOSPIM.cr.clear(OCTOSPIM.CR.muxen)
+            let otherPort = 3 - board.port
+            OCTOSPIM.pcr(port: otherPort).value = OCTOSPIM.PCR.releasing(instance: instance, from: OCTOSPIM.pcr(port: otherPort).value)
+            OCTOSPIM.pcr(port: board.port).value = OCTOSPIM.PCR.quad(instance: instance)
+            if otherWasEnabled { other.cr.set(OCTOSPI.CR.en) }
         }
-        OCTOSPIM.cr.clear(OCTOSPIM.CR.muxen)
-        let otherPort = 3 - board.port
-        OCTOSPIM.pcr(port: otherPort).value = OCTOSPIM.PCR.releasing(instance: instance, from: OCTOSPIM.pcr(port: otherPort).value)
-        OCTOSPIM.pcr(port: board.port).value = OCTOSPIM.PCR.quad(instance: instance)
-        if otherWasEnabled { other.cr.set(OCTOSPI.CR.en) }
 
         // OCTOSPI, in HAL_OSPI_Init's order: DCR1..DCR4, FTHRES, BUSY = 0, PRESCALER, EN.
         spi.cr.clear(OCTOSPI.CR.en)
-        spi.dcr1.value = OCTOSPI.DCR1.mtypStandard | OCTOSPI.DCR1.devsize(IS25LP512M.devsize)
+        spi.dcr1.value = OCTOSPI.DCR1.mtypStandard | OCTOSPI.DCR1.devsize(FlashBus.provisionalDevsize)
             | OCTOSPI.DCR1.csht(chipSelectHighCycles(flashClockHz: board.flashClockHz) - 1) | OCTOSPI.DCR1.dlybyp
         spi.dcr2.value = 0
         spi.dcr3.value = 0
         spi.dcr4.value = 0
         spi.cr.replace(OCTOSPI.CR.fthresMask | OCTOSPI.CR.fmodeMask | OCTOSPI.CR.dmm | OCTOSPI.CR.msel | OCTOSPI.CR.tcen,
-                       with: OCTOSPI.CR.fthres(bytes: 4))
+                       with: OCTOSPI.CR.fthres(bytes: OCTOSPI.fifoThreshold))
         guard spi.waitNotBusy() else { return nil }
         spi.dcr2.value = board.divider - 1  // PRESCALER: FCLK = kernel / (PRESCALER + 1)
         spi.tcr.value = SPICommand.sampleShift
         spi.cr.set(OCTOSPI.CR.en)
         return spi
     }
+
+    /// DEVSIZE until Init knows the part: 256 MiB (the largest window), so no SFDP or register
+    /// address is refused; Init sets the part's size after discovery.
+    static let provisionalDevsize: UInt32 = 27
 
     /// nCS high time between commands: at least 50 ns (covers the IS25LP's tCEH for reads
     /// and writes [MEM]), in flash clocks; DCR1.CSHT holds cycles − 1.

@@ -6,6 +6,10 @@
 struct OCTOSPI {
     let base: UInt32
 
+    /// CR.FTHRES in bytes: half the 32-byte FIFO. In indirect write FTF means "at least this
+    /// many bytes free" (RM0456 OCTOSPI_CR.FTHRES), so one FTF check covers 4 word writes.
+    static let fifoThreshold: UInt32 = 16
+
     static func registerBase(instance: UInt32) -> UInt32 { instance == 1 ? 0x420D_1400 : 0x420D_2400 }
     static func windowBase(instance: UInt32) -> UInt32 { instance == 1 ? 0x9000_0000 : 0x7000_0000 }
 

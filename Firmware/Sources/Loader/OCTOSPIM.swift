@@ -32,14 +32,17 @@ enum OCTOSPIM {
 
         /// `value` with every enable cleared whose source is `instance`, so that the other
         /// port does not also claim our OCTOSPI's signals (a conflict HAL_OSPIM_Config avoids).
+        /// Enables CLKEN b0, DQSEN b4, NCSEN b8 have their source bit right above them; IOLEN
+        /// b16 and IOHEN b24 two bits above (the instance bit of IOLSRC/IOHSRC).
         static func releasing(instance: UInt32, from value: UInt32) -> UInt32 {
             let ours: UInt32 = instance == 2 ? 1 : 0
             var v = value
-            if (v & clksrc != 0 ? 1 : 0) == ours { v &= ~clken }
-            if (v & dqssrc != 0 ? 1 : 0) == ours { v &= ~dqsen }
-            if (v & ncssrc != 0 ? 1 : 0) == ours { v &= ~ncsen }
-            if ((v & iolsrcMask) >> 18) == ours { v &= ~iolen }
-            if ((v & iohsrcMask) >> 26) == ours { v &= ~iohen }
+            var enable: UInt32 = 0
+            while enable <= 24 {
+                let sourceBit = enable + (enable >= 16 ? 2 : 1)
+                if (v >> sourceBit) & 1 == ours { v &= ~(UInt32(1) << enable) }
+                enable += enable >= 8 ? 8 : 4
+            }
             return v
         }
     }

@@ -15,19 +15,16 @@ extension OCTOSPI {
     static let transferTimeoutMs: UInt32 = 10
 
     func waitNotBusy() -> Bool {
-        var deadline = Deadline(milliseconds: OCTOSPI.transferTimeoutMs)
-        while sr.anySet(SR.busy) {
-            if deadline.expired() { return false }
-        }
-        return true
+        waitStatus(SR.busy, equals: 0)
     }
 
     func waitFlag(_ flag: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
-        var deadline = Deadline(milliseconds: milliseconds)
-        while !sr.anySet(flag) {
-            if deadline.expired() { return false }
-        }
-        return true
+        waitStatus(flag, equals: flag, milliseconds: milliseconds)
+    }
+
+    /// Waits until `SR & mask == value`.
+    func waitStatus(_ mask: UInt32, equals value: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
+        sr.wait(mask, equals: value, milliseconds: milliseconds)
     }
 
     /// Programs one command and, where the start rules say so, starts it.
@@ -38,7 +35,7 @@ extension OCTOSPI {
         if command.hasData { dlr.value = dataLength &- 1 }
         ccr.value = command.ccr
         tcr.value = command.tcr
-        ir.value = UInt32(command.instruction)
+        ir.value = command.instruction
         if command.hasAddress { ar.value = command.address }
         return true
     }
@@ -49,8 +46,9 @@ extension OCTOSPI {
         return finish()
     }
 
-    /// Reads 1...4 bytes (status/ID registers); the first byte received is bits 7:0.
-    /// The data fits the 32-byte FIFO, so the bytes are taken after TCF.
+    /// Reads 1...4 bytes (status/ID registers, SFDP words); the first byte received is bits
+    /// 7:0. The data fits the 32-byte FIFO, so the bytes are taken after TCF: four bytes with
+    /// one word load of DR (a 32-bit access pops 4 bytes, RM0456 OCTOSPI_DR), fewer byte by byte.
     func read(_ command: SPICommand, count: UInt32) -> UInt32? {
         guard count >= 1, count <= 4 else { return nil }
         guard start(command, mode: .indirectRead, dataLength: count) else { return nil }
@@ -59,18 +57,22 @@ extension OCTOSPI {
             return nil
         }
         var value: UInt32 = 0
-        var index: UInt32 = 0
-        while index < count {
-            value |= UInt32(loadByte(dr.address)) << (8 * index)
-            index += 1
+        if count == 4 {
+            value = dr.value
+        } else {
+            var index: UInt32 = 0
+            while index < count {
+                value |= UInt32(loadByte(dr.address)) << (8 * index)
+                index += 1
+            }
         }
         fcr.value = FCR.ctcf
         return waitNotBusy() ? value : nil
     }
 
-    /// Sends `count` ≥ 1 bytes from `source` as the data phase. Words go to DR while at
-    /// least 4 bytes remain, then single bytes; each push waits for FTF (FIFO free space
-    /// ≥ threshold = 4 bytes).
+    /// Sends `count` ≥ 1 bytes from `source` as the data phase, in bursts: FTF says the
+    /// FIFO has at least `fifoThreshold` (16) free bytes, so up to 16 bytes follow without
+    /// another look at SR, as 32-bit DR writes (4 bytes each) and single bytes for a tail.
     func write(_ command: SPICommand, from source: UnsafeRawPointer, count: UInt32) -> Bool {
         guard count >= 1 else { return false }
         guard start(command, mode: .indirectWrite, dataLength: count) else { return false }
@@ -80,13 +82,13 @@ extension OCTOSPI {
                 _ = abort()
                 return false
             }
-            if count - offset >= 4 {
-                let word = source.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self)
-                dr.value = word
+            let burstEnd = count - offset > OCTOSPI.fifoThreshold ? offset + OCTOSPI.fifoThreshold : count
+            while burstEnd - offset >= 4 {
+                dr.value = source.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self)
                 offset += 4
-            } else {
-                let byte = source.load(fromByteOffset: Int(offset), as: UInt8.self)
-                storeByte(dr.address, byte)
+            }
+            while offset < burstEnd {
+                storeByte(dr.address, source.load(fromByteOffset: Int(offset), as: UInt8.self))
                 offset += 1
             }
         }
@@ -154,7 +156,8 @@ extension OCTOSPI {
         cr.replace(CR.fmodeMask | CR.apms | CR.tcen, with: FunctionalMode.indirectWrite.crBits)
         ccr.value = command.ccr
         tcr.value = command.tcr
-        ir.value = UInt32(command.instruction)
+        abr.value = 0xFF  // the mode byte, when the command has one (SPICommand.modeByte)
+        ir.value = command.instruction
         cr.replace(CR.fmodeMask, with: FunctionalMode.memoryMapped.crBits)
         return true
     }

@@ -1,20 +1,22 @@
-/// The IS25LP512M as seen through one OCTOSPI in indirect mode: the command sequences of
-/// the datasheet, each checked (status read back, errors looked up), none assumed.
+/// A serial NOR as seen through one OCTOSPI in indirect mode: the command sequences of
+/// JESD216 and the datasheets, each checked (status read back, errors looked up), none
+/// assumed. What differs between parts comes from `Profile`.
 struct QuadFlash {
-    typealias Op = IS25LP512M.Opcode
+    typealias Op = SPINOR.Opcode
     let spi: OCTOSPI
 
     // MARK: Bring-up
 
     /// Software reset in QPI (4-line 66h/99h) and in SPI (1-line), then tRST. A flash left
     /// in QPI or a half-finished command by a previous session or the application does not
-    /// survive a warm MCU reset otherwise (is25lp512m.md §A.5, §A.7.3). In SPI mode the
-    /// 4-line instructions are 2 clocks long and ignored.
+    /// survive a warm MCU reset otherwise. In SPI mode the 4-line instructions are 2 clocks
+    /// long and ignored. 66h/99h is the JESD216 soft reset every part served has (BFPT dword
+    /// 16 b12); it is sent before SFDP can be read, since SFDP reads need SPI mode.
     func reset() -> Bool {
         guard softwareReset(lines: .four), softwareReset(lines: .one) else { return false }
-        delay(microseconds: IS25LP512M.Timeout.resetRecoveryUs)
+        delay(microseconds: SPINOR.Timeout.resetRecoveryUs)
         // A program or erase cut short by a previous session may still be finishing.
-        return waitReady(milliseconds: IS25LP512M.Timeout.afterResetMs)
+        return waitReady(milliseconds: SPINOR.Timeout.afterResetMs)
     }
 
     private func softwareReset(lines: Lines) -> Bool {
@@ -26,10 +28,6 @@ struct QuadFlash {
         spi.read(SPICommand(instruction: Op.readJEDECID, dataLines: .one), count: 3)
     }
 
-    func readStatus() -> UInt8? {
-        readRegister(Op.readStatus)
-    }
-
     func readRegister(_ opcode: UInt8) -> UInt8? {
         guard let value = spi.read(SPICommand(instruction: opcode, dataLines: .one), count: 1) else { return nil }
         return UInt8(truncatingIfNeeded: value)
@@ -37,85 +35,96 @@ struct QuadFlash {
 
     /// WREN, then RDSR to see WEL = 1: a flash that does not answer (wrong pin, no QE...)
     /// fails here rather than after a program that silently did nothing.
-    func writeEnable() -> Bool {
-        guard spi.run(SPICommand(instruction: Op.writeEnable)), let status = readStatus() else { return false }
-        return status & IS25LP512M.Status.wel != 0
+    @inline(never) func writeEnable() -> Bool {
+        guard spi.run(SPICommand(instruction: Op.writeEnable)), let status = readRegister(Op.readStatus) else { return false }
+        return status & SPINOR.Status.wel != 0
     }
 
     /// Polls RDSR with the OCTOSPI's automatic polling until WIP = 0.
     func waitReady(milliseconds: UInt32) -> Bool {
-        spi.poll(SPICommand(instruction: Op.readStatus, dataLines: .one), mask: IS25LP512M.Status.wip, match: 0, milliseconds: milliseconds)
+        spi.poll(SPICommand(instruction: Op.readStatus, dataLines: .one), mask: SPINOR.Status.wip, match: 0, milliseconds: milliseconds)
     }
 
-    /// QE = 1 (quad phases need it; IO2/IO3 are WP#/HOLD# otherwise) and BP3..0 = 0. The
-    /// status register is non-volatile, so it is written only when it differs.
-    func enableQuadAndUnprotect() -> Bool {
-        guard let status = readStatus() else { return false }
-        let wanted = (status | IS25LP512M.Status.qe) & ~IS25LP512M.Status.blockProtect
-        if status != wanted {
-            guard writeEnable(),
-                  spi.writeByte(SPICommand(instruction: Op.writeStatus, dataLines: .one), wanted),
-                  waitReady(milliseconds: IS25LP512M.Timeout.writeStatusMs)
-            else { return false }
+    /// WREN, a register write of `count` bytes (first byte in b7:0 of `bytes`), WIP polled.
+    private func writeRegister(_ opcode: UInt8, _ bytes: UInt32, count: UInt32) -> Bool {
+        var value = bytes
+        guard writeEnable() else { return false }
+        let sent = withUnsafeBytes(of: &value) { spi.write(SPICommand(instruction: opcode, dataLines: .one), from: $0.baseAddress!, count: count) }
+        return sent && waitReady(milliseconds: SPINOR.Timeout.writeStatusMs)
+    }
+
+    /// Quad enable as BFPT dword 15's QER says, and the block-protect bits `protection` of
+    /// status register 1 cleared; non-volatile registers are written only when they differ,
+    /// then read back.
+    ///   000/111 no QE bit · 010 SR1 b6 (01h, 1 byte) · 011 SR2 b7 (3Eh/3Fh)
+    ///   001/100/101 SR2 b1 (01h with 2 bytes; SR2 read with 35h, CMP b6 cleared as well)
+    func enableQuadAndUnprotect(qer: UInt32, protection: UInt8) -> Bool {
+        guard let status = readRegister(Op.readStatus) else { return false }
+        var wanted = status & ~protection
+        if qer == 0b010 { wanted |= 0x40 }
+        if qer == 0b001 || qer == 0b100 || qer == 0b101 {
+            guard let second = readRegister(Op.readStatus2) else { return false }
+            let wanted2 = (second | 0x02) & ~0x40
+            if status != wanted || second != wanted2 {
+                guard writeRegister(Op.writeStatus, UInt32(wanted) | UInt32(wanted2) << 8, count: 2) else { return false }
+            }
+            guard let check2 = readRegister(Op.readStatus2), check2 & 0x42 == 0x02 else { return false }
+        } else if status != wanted {
+            guard writeRegister(Op.writeStatus, UInt32(wanted), count: 1) else { return false }
         }
-        guard let check = readStatus() else { return false }
-        return check & (IS25LP512M.Status.qe | IS25LP512M.Status.blockProtect) == IS25LP512M.Status.qe
+        if qer == 0b011 {
+            guard let second = readRegister(Op.readStatus2Alt) else { return false }
+            if second & 0x80 == 0 {
+                guard writeRegister(Op.writeStatus2Alt, UInt32(second | 0x80), count: 1),
+                      let check2 = readRegister(Op.readStatus2Alt), check2 & 0x80 != 0
+                else { return false }
+            }
+        }
+        guard let check = readRegister(Op.readStatus) else { return false }
+        let mask = protection | (qer == 0b010 ? 0x40 : 0)
+        return check & mask == wanted & mask
     }
 
-    /// Programs the Read Register's dummy cycles (volatile SRPV) and reads them back. If a
-    /// part wants WREN before SRPV, the first readback differs and the write is repeated
-    /// after WREN (then WRDI clears the latch again).
-    func setReadParameters() -> Bool {
-        let command = SPICommand(instruction: Op.setReadParametersVolatile, dataLines: .one)
-        guard spi.writeByte(command, IS25LP512M.readRegisterValue) else { return false }
-        if readRegister(Op.readReadParameters) == IS25LP512M.readRegisterValue { return true }
-        guard writeEnable(), spi.writeByte(command, IS25LP512M.readRegisterValue),
-              spi.run(SPICommand(instruction: Op.writeDisable))
-        else { return false }
-        return readRegister(Op.readReadParameters) == IS25LP512M.readRegisterValue
+    /// ISSI: the volatile Read Register back to 0 (each read's default dummy cycles, which the
+    /// SFDP/built-in tables describe), read back with 61h, then the errors of an earlier
+    /// session cleared (82h). A WREN first, in case a part wants one for SRPV [MEM].
+    func issiDefaultReadParameters() -> Bool {
+        writeEnable() && spi.writeByte(SPICommand(instruction: ISSI.setReadParametersVolatile, dataLines: .one), ISSI.defaultReadRegister)
+            && readRegister(ISSI.readReadParameters) == ISSI.defaultReadRegister
+            && spi.run(SPICommand(instruction: ISSI.clearExtendedReadParameters))
     }
 
-    /// True when none of `errors` is set in the Extended Read Register; otherwise clears
-    /// the latched bits (82h) and reports failure.
+    /// After a program or erase: ISSI latches PROT_E/P_ERR/E_ERR in its Extended Read
+    /// Register (cleared with 82h, then failure); other parts have no such register in
+    /// common, and the programmer's verify catches what did not take.
     func noErrors(_ errors: UInt8) -> Bool {
-        guard let extended = readRegister(Op.readExtendedReadParameters) else { return false }
+        guard Profile.flags & Profile.Flag.issiErrorRegister != 0 else { return true }
+        guard let extended = readRegister(ISSI.readExtendedReadParameters) else { return false }
         if extended & errors == 0 { return true }
-        _ = spi.run(SPICommand(instruction: Op.clearExtendedReadParameters))
+        _ = spi.run(SPICommand(instruction: ISSI.clearExtendedReadParameters))
         return false
     }
 
-    func clearErrors() -> Bool {
-        spi.run(SPICommand(instruction: Op.clearExtendedReadParameters))
-    }
+    // MARK: Program and erase (offsets are flash offsets)
 
-    // MARK: Program and erase (offsets are flash offsets, 0 ..< 64 MiB)
-
-    /// Quad input page program 34h (1-1-4) of `count` bytes that stay within one page.
-    func programPage(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
-        let command = SPICommand(instruction: Op.quadPageProgram4B, addressLines: .one, address: offset, dataLines: .four)
-        guard writeEnable(), spi.write(command, from: source, count: count),
-              waitReady(milliseconds: IS25LP512M.Timeout.pageProgramMs)
+    /// One page program (Profile.program) of `count` bytes that stay within one page.
+    @inline(never) func programPage(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
+        guard writeEnable(), spi.write(Profile.programCommand(offset: offset), from: source, count: count),
+              waitReady(milliseconds: SPINOR.Timeout.pageProgramMs)
         else { return false }
-        return noErrors(IS25LP512M.ExtendedRead.programError | IS25LP512M.ExtendedRead.protectionError)
+        return noErrors(ISSI.programError | ISSI.protectionError)
     }
 
-    func erase(opcode: UInt8, offset: UInt32, milliseconds: UInt32) -> Bool {
-        let command = SPICommand(instruction: opcode, addressLines: .one, address: offset)
+    @inline(never) func erase(opcode: UInt8, offset: UInt32, milliseconds: UInt32) -> Bool {
+        let command = SPICommand(instruction: opcode, addressLines: .one, address: offset, addressSize: Profile.addressSize)
         guard writeEnable(), spi.run(command), waitReady(milliseconds: milliseconds) else { return false }
-        return noErrors(IS25LP512M.ExtendedRead.eraseError | IS25LP512M.ExtendedRead.protectionError)
+        return noErrors(ISSI.eraseError | ISSI.protectionError)
     }
 
     func eraseChip() -> Bool {
         guard writeEnable(), spi.run(SPICommand(instruction: Op.chipErase)),
-              waitReady(milliseconds: IS25LP512M.Timeout.chipEraseMs)
+              waitReady(milliseconds: SPINOR.Timeout.chipEraseMs)
         else { return false }
-        return noErrors(IS25LP512M.ExtendedRead.eraseError | IS25LP512M.ExtendedRead.protectionError)
+        return noErrors(ISSI.eraseError | ISSI.protectionError)
     }
-
-    // MARK: Memory-mapped reads
-
-    /// 6Ch, Fast Read Quad Output with 4-byte address: 1-1-4, 8 dummy cycles (the value
-    /// written to the Read Register), no mode bits, so the flash never enters AX mode.
-    static let memoryMappedRead = SPICommand(
-        instruction: Op.fastReadQuadOutput4B, addressLines: .one, dummyCycles: IS25LP512M.readDummyCycles, dataLines: .four)
 }

@@ -28,3 +28,8 @@ struct Register {
 @inline(__always) func storeByte(_ address: UInt32, _ value: UInt8) {
     VolatileMappedRegister<UInt8>(unsafeBitPattern: UInt(address)).store(value)
 }
+
+/// A 32-bit volatile load (the memory-mapped window: one AHB word read, 4 bytes at once).
+@inline(__always) func loadWord(_ address: UInt32) -> UInt32 {
+    VolatileMappedRegister<UInt32>(unsafeBitPattern: UInt(address)).load()
+}

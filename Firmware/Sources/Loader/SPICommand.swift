@@ -5,34 +5,41 @@ enum Lines: UInt32 {
     case four = 0b011
 }
 
-/// One flash command as the OCTOSPI sends it: an 8-bit instruction, an optional 32-bit
-/// address, dummy cycles, an optional data phase. Every address this loader sends is 32 bits
-/// (ADSIZE = 11): it uses only the IS25LP512M's dedicated 4-byte opcodes, which ignore the
-/// flash's 3/4-byte address mode (is25lp512m.md §A.7.1).
+/// One flash command as the OCTOSPI sends it: an 8-bit instruction, an optional 24- or 32-bit
+/// address, an optional mode byte, dummy cycles, an optional data phase. Held as the register
+/// values themselves, computed by an always-inlined initializer, so a command with constant
+/// arguments costs a few immediate loads at its call site.
 struct SPICommand {
-    var instruction: UInt8
-    var instructionLines: Lines = .one
-    var addressLines: Lines = .none
-    var address: UInt32 = 0
-    var dummyCycles: UInt32 = 0
-    var dataLines: Lines = .none
+    let instruction: UInt32
+    let ccr: UInt32
+    let tcr: UInt32
+    let address: UInt32
 
+    /// `addressSize`: CCR.ADSIZE, 10 = 24 bits, 11 = 32 bits. `modeByte`: one alternate byte
+    /// (ABR, 0xFF) on the address lines, the mode bits of 1-4-4 reads; 0xFF never asks a part
+    /// for continuous/XIP mode (ISSI wants Axh, Winbond M5:4 = 10, Macronix P7:4 ≠ P3:0).
+    ///
     /// OCTOSPI_CCR: IMODE b2:0, ISIZE b5:4 (00 = 8 bit), ADMODE b10:8, ADSIZE b13:12,
-    /// ABMODE b18:16 (none), DMODE b26:24; all single data rate.
-    var ccr: UInt32 {
-        var value = instructionLines.rawValue
-        if addressLines != .none { value |= (addressLines.rawValue << 8) | (0b11 << 12) }
-        value |= dataLines.rawValue << 24
-        return value
-    }
-
+    /// ABMODE b18:16, ABSIZE b21:20 (00 = 8 bit), DMODE b26:24; all single data rate.
     /// OCTOSPI_TCR: DCYC b4:0, SSHIFT b30 = 1 (sample half a clock later, giving the
     /// flash's output delay and the board traces time at tens of MHz; what HAL's
     /// SampleShifting = HALFCYCLE does for single-data-rate quad flash, and allowed because
     /// nothing here is DTR), DHQC b28 = 0.
-    var tcr: UInt32 { (dummyCycles & 0x1F) | SPICommand.sampleShift }
+    @inline(__always)
+    init(instruction: UInt8, instructionLines: Lines = .one, addressLines: Lines = .none, address: UInt32 = 0,
+         addressSize: UInt32 = 0b11, dummyCycles: UInt32 = 0, dataLines: Lines = .none, modeByte: Bool = false) {
+        var value = instructionLines.rawValue
+        if addressLines != .none { value |= (addressLines.rawValue << 8) | (addressSize << 12) }
+        if modeByte { value |= addressLines.rawValue << 16 }
+        value |= dataLines.rawValue << 24
+        self.instruction = UInt32(instruction)
+        self.ccr = value
+        self.tcr = (dummyCycles & 0x1F) | SPICommand.sampleShift
+        self.address = address
+    }
+
     static let sampleShift: UInt32 = 1 << 30
 
-    var hasAddress: Bool { addressLines != .none }
-    var hasData: Bool { dataLines != .none }
+    var hasAddress: Bool { ccr & 0x700 != 0 }
+    var hasData: Bool { ccr & 0x0700_0000 != 0 }
 }

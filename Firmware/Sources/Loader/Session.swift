@@ -16,7 +16,7 @@ struct Session {
     func offset(of address: UInt32, size: UInt32) -> UInt32? {
         guard address >= windowBase else { return nil }
         let offset = address - windowBase
-        guard offset < IS25LP512M.size, size <= IS25LP512M.size - offset else { return nil }
+        guard offset < Profile.size, size <= Profile.size - offset else { return nil }
         return offset
     }
 
@@ -24,7 +24,7 @@ struct Session {
 
     func enterMemoryMapped() -> Bool {
         if LoaderState.memoryMapped == 1 && spi.functionalMode == .memoryMapped { return true }
-        guard spi.enterMemoryMapped(QuadFlash.memoryMappedRead) else { return false }
+        guard spi.enterMemoryMapped(Profile.readCommand()) else { return false }
         LoaderState.memoryMapped = 1
         return true
     }

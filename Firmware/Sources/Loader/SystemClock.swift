@@ -47,11 +47,7 @@ enum SystemClock {
     static let settleMs: UInt32 = 100
 
     static func wait(_ register: Register, _ mask: UInt32, equals expected: UInt32) -> Bool {
-        var deadline = Deadline(milliseconds: settleMs)
-        while register.value & mask != expected {
-            if deadline.expired() { return false }
-        }
-        return true
+        register.wait(mask, equals: expected, milliseconds: settleMs)
     }
 
     static func configure(_ plan: ClockPlan, sysclkHz: UInt32) -> Bool {

@@ -1,0 +1,69 @@
+import Board
+import FirmwareImage
+import Foundation
+import LoaderFile
+import Testing
+@testable import Programmer
+
+/// One loader image, built once, made into loaders for other parts and other STM32U5 family
+/// members by `make-loader` (BoardConfig v2 + StorageInfo): each learns its part from the
+/// part's SFDP in Init and programs the reported image and data across 16 and 32 MiB.
+@Suite("make-loader outputs across the STM32U5 family and the part catalog")
+struct MakeLoaderFamilyTests {
+    /// A built-in board by name, or one of Tests/Fixtures/Boards.
+    static func board(_ name: String) throws -> Board {
+        if let builtIn = BuiltInBoards.named(name) { return builtIn }
+        return try Board.load(path: Fixtures.path("Tests/Fixtures/Boards/\(name).json"))
+    }
+
+    static func loader(for board: Board, named stem: String) throws -> LoaderFile {
+        _ = try Fixtures.ourLoader()
+        let patcher = try LoaderPatcher(basePath: Fixtures.path("build/IS25LP512M_STM32U5G7.stldr"))
+        return try patcher.patch(board: board, outputName: stem + ".stldr").loader
+    }
+
+    func run(_ image: FirmwareImage, loader: LoaderFile, board: Board) throws -> SessionReport {
+        var options = SessionOptions()
+        options.board = board
+        return try ProgrammerSession(loader: loader, image: image, imageName: "image.hex", options: options).run()
+    }
+
+    func expectClean(_ report: SessionReport, _ comment: String) {
+        #expect(report.result == "ok", "\(comment)\n\(report.text())")
+        #expect(!report.findings.contains { $0.severity > .note }, "\(comment): \(report.findings.map(\.code))")
+    }
+
+    static let sixtyFourMiBBoards = ["stm32u599-w25q512jv", "stm32u5a9-mt25ql512abb-port2"]
+
+    @Test("The reported image and data across 16 and 32 MiB on a 64 MiB part", arguments: sixtyFourMiBBoards)
+    func programsAndVerifies(_ name: String) throws {
+        let board = try Self.board(name)
+        let loader = try Self.loader(for: board, named: board.flash + "_" + board.mcu)
+        expectClean(try run(Fixtures.reportedImage, loader: loader, board: board), "\(name) reported")
+        let crossing = Fixtures.image([(0x90FF_FF80, 0x100), (0x91FF_FFC3, 0x7D), (0x9200_0100, 0x40), (0x93FF_FF00, 0x100)], seed: 21)
+        expectClean(try run(crossing, loader: loader, board: board), "\(name) 16/32 MiB")
+    }
+
+    @Test("A 16 MiB part on a U545 (no OCTOSPIM): the reported image and the last sector")
+    func sixteenMiBPartWithoutOCTOSPIM() throws {
+        let board = try Self.board("stm32u545-w25q128jv")
+        let loader = try Self.loader(for: board, named: "W25Q128JV_STM32U545")
+        #expect(loader.storageInfo?.deviceSize == 16 << 20)
+        expectClean(try run(Fixtures.reportedImage, loader: loader, board: board), "U545 reported")
+        expectClean(try run(Fixtures.image([(0x90FF_F000, 0x1000), (0x9012_3457, 0x2345)], seed: 22), loader: loader, board: board), "U545 end")
+    }
+
+    @Test("The W25Q512 loader on an IS25LP512M wired the same way: the part's SFDP decides")
+    func sfdpDecidesThePart() throws {
+        let loader = try Self.loader(for: try Self.board("stm32u599-w25q512jv"), named: "W25Q512JV_STM32U599")
+        let board = try Self.board("stm32u599-is25lp512m")
+        let report = try run(Fixtures.image([(0x9000_0000, 0x4_0000), (0x91FF_FFC3, 0x7D)], seed: 23), loader: loader, board: board)
+        expectClean(report, "W25Q512 loader on IS25LP512M")
+    }
+
+    @Test("An octal board is refused by name rather than given a loader whose Init returns 0")
+    func octalIsRefused() throws {
+        let board = try Self.board("stm32u5a9-mx25lm51245g")
+        #expect(throws: LoaderPatchError.self) { _ = try Self.loader(for: board, named: "MX25LM51245G_STM32U5A9") }
+    }
+}
