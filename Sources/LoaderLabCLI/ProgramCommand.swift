@@ -192,7 +192,7 @@ struct ProgramCommand: ParsableCommand {
             var debugOptions = options
             debugOptions.hostSecondsPerCall *= DebugOptions.hostGuardFactor
             let debugged = try? ProgrammerSession(loader: loaderFile, image: firmware, imageName: session.imageName, options: debugOptions)
-            report = try debug.run(session, debugged: debugged ?? session) { bad($0) }
+            report = try debug.run(session, debugged: debugged ?? session) { bad(BadInput(error: $0, file: nil)) }
         } else {
             let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
             report = session.run { bar.update($0) }
