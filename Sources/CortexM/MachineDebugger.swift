@@ -323,6 +323,18 @@ extension Machine {
         return .success(out)
     }
 
+    /// A debugger's write to RAM. False (nothing written) when it would change code the core
+    /// has translated: flushing Unicorn's translations from inside a hook is not safe.
+    public func debugWrite(_ bytes: [UInt8], at address: UInt32) throws(MachineError) -> Bool {
+        let end = UInt64(address) + UInt64(bytes.count)
+        if debugState?.isHalted == true, end <= 0x1_0000_0000,
+           profile.translatedBlockOverlaps(address..<UInt32(truncatingIfNeeded: min(end, 0xFFFF_FFFF))) {
+            return try readMemory(at: address, count: bytes.count) == bytes
+        }
+        try writeMemory(bytes, at: address)
+        return true
+    }
+
     private func regionSize(of mapping: MMIOMapping) -> UInt32 {
         regions.first { $0.base == mapping.base }?.size ?? 0
     }

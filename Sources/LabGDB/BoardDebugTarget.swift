@@ -44,7 +44,9 @@ final class BoardDebugTarget: DebugTarget {
 
     func writeRegister(_ number: Int, bytes: [UInt8]) -> Bool {
         if number < Self.core.count {
-            guard bytes.count == 4 else { return false }
+            // Unicorn 2.0.1 ends the emulation when the PC is written from a hook, which
+            // would end the call: the debugger may look at the PC, not move it.
+            guard bytes.count == 4, Self.core[number] != .pc else { return false }
             machine.writeRegister(Self.core[number], UInt32(Self.value(bytes)))
             return true
         }
@@ -87,7 +89,9 @@ final class BoardDebugTarget: DebugTarget {
 
     func writeMemory(address: UInt32, bytes: [UInt8]) -> Result<Void, DebugAccessError> {
         do {
-            try machine.writeMemory(bytes, at: address)
+            guard try machine.debugWrite(bytes, at: address) else {
+                return .failure(.readOnly(address: address, what: "code the core has executed"))
+            }
             return .success(())
         } catch {
             return .failure(.readOnly(address: address, what: machine.peripheral(at: address)?.peripheral.name ?? "this address"))

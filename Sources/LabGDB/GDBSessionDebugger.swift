@@ -109,8 +109,6 @@ public final class GDBSessionDebugger: SessionDebugger, MachineDebugDelegate {
         if stops == .calls, stub?.isAttached == true {
             machine.haltAtNextInstruction()
             pendingConsole.append("LoaderLab: entry of \(call.label)(\(arguments)) [\(call.operation)]")
-        } else if justAttached {
-            pendingConsole.append("LoaderLab: stopped at the entry of \(call.label)(\(arguments)) [\(call.operation)]")
         }
         if let target, target.call == call.index {
             switch target.kind {
