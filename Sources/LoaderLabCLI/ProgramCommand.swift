@@ -133,7 +133,8 @@ struct ProgramCommand: ParsableCommand {
         let firmware: FirmwareImage
         do {
             let bytes = try InputFile.read(image, limit: 256 << 20)
-            let format = ImageFormat.detect(bytes: bytes, name: image)
+            // --load-address says "raw binary" for a file whose content and name say nothing.
+            let format = ImageFormat.detect(bytes: bytes, name: image) ?? (loadAddress != nil ? .binary : nil)
             if loadAddress != nil, let format, format != .binary {
                 throw BadInput(error: "--load-address applies to raw binary images; this is \(format), whose records carry their own addresses", file: image)
             }
