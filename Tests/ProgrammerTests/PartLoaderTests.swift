@@ -42,6 +42,7 @@ struct PartLoaderTests {
         let report = try Self.run("w25q512jv_qe_sr1_only", part: "W25Q512JV")
         #expect(report.result == "failed")
         #expect(report.findings.first?.code == "quad-not-enabled", "\(report.findings.map(\.code))\n\(report.text())")
+        #expect(report.findings.first?.message.contains("Status Register-2 bit 1") ?? false, "\(report.findings.first?.message ?? "")")
     }
 
     @Test("MT25QL512ABB: a program error in the flag status register that the loader ignores is flash-error-ignored")

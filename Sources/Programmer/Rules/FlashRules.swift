@@ -19,12 +19,35 @@ extension FlashEventRule {
 }
 
 /// `quad-not-enabled`: a 4-line phase with QE=0: IO2/IO3 are still WP#/HOLD#
-/// (is25lp512m.md §A.7 gotcha 4).
-struct QuadNotEnabledRule: FlashEventRule {
+/// (is25lp512m.md §A.7 gotcha 4). The message names where the board's part keeps QE
+/// (SR1 bit 6 on ISSI/Macronix, SR2 bit 1 on Winbond: docs/parts.md).
+struct QuadNotEnabledRule: DiagnosisRule {
     let code = "quad-not-enabled"
-    func matches(_ e: FlashEvent) -> Bool { if case .quadWithoutQE = e { return true }; return false }
-    func message(_ e: FlashEvent, count: Int) -> String {
-        "the loader uses quad (4-line) transfers but never sets the flash's QE bit (status register bit 6): with QE=0 the IS25LP512M ignores them and IO2/IO3 act as WP#/HOLD#; set QE with WREN + WRSR in Init"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        let hits = context.flashEvents().filter { if case .quadWithoutQE = $0.event { return true }; return false }
+        guard let first = hits.first else { return nil }
+        let evidence = hits.prefix(4).map { context.evidence($0.entry, $0.event.message) }
+            + (hits.count > 4 ? ["… and \(hits.count - 4) more"] : [])
+        let part = FlashPart.part(named: context.session.options.board.flash) ?? .is25lp512m
+        return SessionFinding(code: code, severity: context.mistakeSeverity, message: Self.message(part),
+                              call: context.label(first.entry.call), evidence: evidence)
+    }
+
+    static func message(_ part: FlashPart) -> String {
+        guard case .bit(let register, _) = part.traits.quadEnable else {
+            return "the loader uses quad (4-line) transfers that the \(part.name) refused as if QE were 0"
+        }
+        let location = part.traits.quadEnable.describe(names: part.traits.statusRegisterNames)
+        let how: String
+        if register == 0 {
+            how = "WREN + 01h with one byte"
+        } else if let write = part.commands.first(where: { $0.operation == .writeStatusRegister(index: register) }) {
+            how = "WREN + \(String(write.opcode, radix: 16, uppercase: true))h, or WREN + 01h with \(register + 1) bytes"
+        } else {
+            how = "WREN + 01h with \(register + 1) bytes"
+        }
+        return "the loader uses quad (4-line) transfers but the \(part.name)'s QE bit (\(location)) is 0: the flash ignores them and IO2/IO3 act as WP#/HOLD#; set QE with \(how) in Init"
     }
 }
 
