@@ -142,7 +142,7 @@ enum BoardArgument {
         do {
             return try Board.decode(Data(InputFile.read(nameOrPath, limit: 1 << 20)), file: nameOrPath)
         } catch let error as FileAccessError where !nameOrPath.hasSuffix(".json") {
-            throw FileAccessError(path: error.path, reason: error.reason + ", and no built-in board has that name (built-in: "
+            throw FileAccessError(path: error.path, reason: error.reason + ", and no built-in board of that name (built-in: "
                                   + BuiltInBoards.all.map(\.name).joined(separator: ", ") + ")")
         }
     }
