@@ -131,13 +131,14 @@ struct ProgramCommand: ParsableCommand {
         } catch {
             throw bad(error.description)
         }
-        let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
-        let report = session.run { bar.update($0) }
-        bar.finish()
+        // The trace streams to the file while the session runs: a full chip is millions of lines.
+        var sink: TraceSink?
         if let trace {
-            let text = session.lastTrace.map(\.description).joined(separator: "\n") + "\n"
-            do { try text.write(toFile: trace, atomically: true, encoding: .utf8) } catch { throw bad("cannot write \(trace): \(error.localizedDescription)") }
+            do { sink = try TraceSink(path: trace) } catch { throw bad("cannot write \(trace): \(error.localizedDescription)") }
         }
+        let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
+        let report = session.run(progress: { bar.update($0) }, traceSink: sink)
+        bar.finish()
         print(json ? report.json() : report.text())
         if !report.succeeded { throw ExitCode(1) }
     }

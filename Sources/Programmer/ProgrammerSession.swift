@@ -78,14 +78,17 @@ public final class ProgrammerSession {
     }
 
     let layout: SectorLayout
-    /// Every hardware event of the last `run`, time-ordered, for `--trace`.
+    /// The hardware events of the last `run` that the diagnosis kept (bounded: see `Trace`);
+    /// every event goes to the `traceSink` given to `run`.
     public private(set) var lastTrace: [TraceEntry] = []
 
     /// Runs the whole session and, if it fails, the checks that tell its root cause.
-    public func run(progress: ((SessionProgress) -> Void)? = nil) -> SessionReport {
+    /// `traceSink` receives every hardware event of the session as it happens (`--trace`).
+    public func run(progress: ((SessionProgress) -> Void)? = nil, traceSink: TraceSink? = nil) -> SessionReport {
         let started = Date()
-        let primary = execute(ramFill: options.ramFill, progress: progress)
-        lastTrace = primary.trace
+        let primary = execute(ramFill: options.ramFill, progress: progress, traceSink: traceSink)
+        traceSink?.flush()
+        lastTrace = primary.trace.entries
         var rerun: SessionRun?
         if !primary.succeeded, primary.ranLoader, options.diagnoseUninitializedRAM, options.ramFill != 0 {
             rerun = execute(ramFill: 0, progress: nil)
@@ -95,8 +98,9 @@ public final class ProgrammerSession {
         return primary.report(session: self, findings: findings, hostSeconds: Date().timeIntervalSince(started))
     }
 
-    func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?) -> SessionRun {
+    func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?, traceSink: TraceSink? = nil) -> SessionRun {
         let run = SessionRun(session: self, ramFill: ramFill)
+        run.trace.sink = traceSink
         run.perform(progress: progress)
         return run
     }
@@ -108,7 +112,7 @@ final class SessionRun {
     let ramFill: UInt8
     var board: SimulatedBoard?
     var calls: [CallRecord] = []
-    var trace: [TraceEntry] = []
+    let trace = Trace()
     var log: [String] = []
     var failure: SessionReport.Failure?
     var succeeded = false
@@ -185,7 +189,7 @@ final class SessionRun {
         applyLeftovers(to: flash)
         let board: SimulatedBoard
         do {
-            board = try SimulatedBoard(board: options.board, flash: flash)
+            board = try SimulatedBoard(board: options.board, flash: flash, fastPaths: options.fastPaths)
         } catch {
             failure = .init(call: "setup", pc: nil, symbol: nil, description: "\(error)")
             return
@@ -256,7 +260,7 @@ final class SessionRun {
             log.append("Download verified successfully")
             succeeded = true
         }
-        trace += board.drainEvents(call: nil)
+        trace.append(board.drainEvents(call: nil))
     }
 
     private func fail(logLine: String) {
@@ -381,7 +385,7 @@ final class SessionRun {
                                 registers: board.machine.lastRegisters,
                                 sysTickReadsWhileDisabled: board.machine.systemControl.sysTick.readsWhileDisabled &- sysTickBefore,
                                 memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3))
-        trace += board.drainEvents(call: index)
+        trace.append(board.drainEvents(call: index))
         inspectStack(after: index)
         return ok
     }

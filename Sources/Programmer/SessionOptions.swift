@@ -54,6 +54,10 @@ public struct SessionOptions: Sendable {
     public var hostSecondsPerCall: Double = 60
     /// Re-run a failed session on zeroed RAM to tell an uninitialized `.bss` apart.
     public var diagnoseUninitializedRAM = true
+    /// The models' shortcuts (`STM32U5G7.fastPaths`): exact, so the same session gives the
+    /// same flash commands, findings and device time either way (ExactnessTests); off only to
+    /// prove that.
+    public var fastPaths = true
 
     public init() {}
 }

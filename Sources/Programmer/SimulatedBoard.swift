@@ -26,13 +26,14 @@ public final class SimulatedBoard {
     public let soc: STM32U5G7
     public let machine: Machine
 
-    public init(board: Board, flash: NORFlash) throws(MachineError) {
+    public init(board: Board, flash: NORFlash, fastPaths: Bool = true) throws(MachineError) {
         self.board = board
         let clock = VirtualClock(coreFrequencyHz: 4_000_000)
         self.clock = clock
         self.flash = flash
         let stamped = PCStampingDevice(flash: flash, clock: clock)
         soc = STM32U5G7(board: board, flash: stamped, clock: clock)
+        soc.fastPaths = fastPaths
         machine = try Machine(clock: clock)
         try machine.mapRAM(name: "FLASH (internal)", base: Self.internalFlash.lowerBound, size: 0x40_0000)
         try machine.mapRAM(name: "SRAM1-6", base: Self.sramBase, size: Self.sramSize)

@@ -84,7 +84,7 @@ struct MemoryMappedActiveRule: DiagnosisRule {
             memoryMapped = true
             firstCall = index
             evidence.append("OCTOSPI\(context.session.options.board.octospi.instance) was in memory-mapped mode (CR.FMODE=11, SR.BUSY=1 after the first window access) for all of \(call.name), and \(call.name) never set CR.ABORT")
-            let sent = context.flashEvents().filter { $0.entry.call == index }.count
+            let sent = context.eventCount(call: index, source: "flash")
             evidence.append(sent == 0 ? "the flash saw no command during \(call.name)" : "the flash saw \(sent) events during \(call.name)")
         }
         guard !evidence.isEmpty, context.failed else { return nil }
