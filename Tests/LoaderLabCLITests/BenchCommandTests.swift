@@ -14,9 +14,15 @@ import Testing
         #expect(command.loader == "build/IS25LP512M_STM32U5G7.stldr")
     }
 
-    @Test func theDefaultSetLeavesOutOnlyTheLongFullChipRun() {
+    @Test func theDefaultSetLeavesOutOnlyTheLongRuns() {
         let long = Benchmark.scenarios.filter(\.isLong).map(\.name)
-        #expect(long == ["full-chip"])
+        #expect(long == ["full-chip", "image-16m"])
+    }
+
+    @Test func theChildFlagIsHowAParentReadsAResult() throws {
+        let command = try BenchCommand.parse(["--scenario", "mmio", "--child"])
+        #expect(command.child)
+        #expect(!command.json)
     }
 
     @Test func aSessionScenarioWithoutALoaderFailsWithAReason() {

@@ -15,7 +15,7 @@ struct TraceTests {
     }
 
     static func entry(_ n: Int, call: Int?, _ event: HardwareEvent) -> TraceEntry {
-        TraceEntry(time: .microseconds(Double(n)), pc: 0x2000_0100, call: call, event: event)
+        TraceEntry(time: .microseconds(UInt64(n)), pc: 0x2000_0100, call: call, event: event)
     }
 
     /// A Write call's worth of events: per page WREN, program, busy start and end; one refusal
@@ -27,7 +27,7 @@ struct TraceTests {
             out.append(entry(n, call: call, .flash(command(0x06, address: nil)))); n += 1
             let bank = page == 5 ? 1 : nil
             out.append(entry(n, call: call, .flash(command(bank == nil ? 0x34 : 0x32, address: UInt32(page * 256), bank: bank)))); n += 1
-            out.append(entry(n, call: call, .flash(.busyStarted(operation: "page program", until: .microseconds(Double(n + 1)))))); n += 1
+            out.append(entry(n, call: call, .flash(.busyStarted(operation: "page program", until: .microseconds(UInt64(n + 1)))))); n += 1
             out.append(entry(n, call: call, .flash(.busyEnded(operation: "page program")))); n += 1
             if page == pages / 2 {
                 out.append(entry(n, call: call, .flash(.refusedWithoutWriteEnable(command: "Page Program", address: 0)))); n += 1
