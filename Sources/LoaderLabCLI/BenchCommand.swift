@@ -10,7 +10,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure host time, guest speed and peak memory of named scenarios (our loader by default).",
         discussion: "Scenarios: " + Benchmark.scenarios.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")
-            + ". Without --scenario, all but full-chip run; --all includes it."
+            + ". Without --scenario, the table runs all but the long ones (full-chip, image-16m); --all and --json run every one."
+            + " --json prints one object: the figures issue 10 sets goals for, and every scenario's result."
     )
 
     @Option(help: "The external loader (.stldr) the session scenarios use.")
@@ -22,8 +23,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Run every scenario, full-chip included.")
     var all = false
 
-    @Flag(help: "Print the results as JSON.")
+    @Flag(help: "Print one JSON object: the summary figures and every scenario's result.")
     var json = false
+
+    /// How a parent reads a child's result: the scenario results as a JSON array.
+    @Flag(name: .customLong("child"), help: .hidden)
+    var child = false
+
+    @Option(name: .customLong("real-loaders"), help: "Third-party loaders to compare with (skipped when absent).")
+    var realLoaders: String = "../shared/real-loaders"
 
     @Flag(name: .customLong("in-process"), help: "Run the scenarios in this process (peak memory is then cumulative).")
     var inProcess = false
@@ -35,17 +43,22 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let names = !scenarios.isEmpty ? scenarios : Benchmark.scenarios.filter { all || !$0.isLong }.map(\.name)
+        let everything = all || (json && !child)
+        let names = !scenarios.isEmpty ? scenarios : Benchmark.scenarios.filter { everything || !$0.isLong }.map(\.name)
         var results: [BenchmarkResult] = []
         for name in names {
-            let result = inProcess || names.count == 1 ? runHere(name) : runInChild(name)
+            let result = inProcess || child || names.count == 1 ? runHere(name) : runInChild(name)
             results.append(result)
-            if !json { FileHandle.standardError.write(Data("\(name): \(result.result), \(String(format: "%.2f", result.hostSeconds)) s\n".utf8)) }
+            if !child { FileHandle.standardError.write(Data("\(name): \(result.result), \(String(format: "%.2f", result.hostSeconds)) s\n".utf8)) }
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if child {
             print(String(data: (try? encoder.encode(results)) ?? Data(), encoding: .utf8) ?? "[]")
+        } else if json {
+            let comparison = Benchmark.compareRealLoader(directory: realLoaders, ours: results.first { $0.scenario == "reported" })
+            let summary = BenchmarkSummary(results: results, realLoader: comparison)
+            print(String(data: (try? encoder.encode(summary)) ?? Data(), encoding: .utf8) ?? "{}")
         } else {
             print(Self.table(results))
         }
@@ -70,7 +83,7 @@ struct BenchCommand: ParsableCommand {
         if !FileManager.default.fileExists(atPath: "/proc/self/exe") {
             process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         }
-        process.arguments = ["bench", "--scenario", name, "--json", "--loader", loader]
+        process.arguments = ["bench", "--scenario", name, "--child", "--loader", loader]
         let pipe = Pipe()
         process.standardOutput = pipe
         do { try process.run() } catch { return runHere(name) }

@@ -187,6 +187,13 @@ struct ProgramCommand: ParsableCommand {
         if let problem = HostResources.emulatorAddressSpaceProblem() {
             throw bad(BadInput(error: problem, file: nil, location: "host"))
         }
+        // The trace streams to the file while the session runs: a full chip is millions of lines.
+        var sink: TraceSink?
+        if let traceFile {
+            do { sink = try TraceSink(path: traceFile.resolved) } catch {
+                throw bad(BadInput(error: "cannot write the trace: \(error.localizedDescription)", file: traceFile.path))
+            }
+        }
         let report: SessionReport
         if debug.isRequested {
             // Under the debugger's hooks the host runs slower: give those runs' host guard room.
@@ -196,13 +203,10 @@ struct ProgramCommand: ParsableCommand {
             report = try debug.run(session, debugged: debugged ?? session) { bad(BadInput(error: $0, file: nil)) }
         } else {
             let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0)
-            report = session.run { bar.update($0) }
+            report = session.run(progress: { bar.update($0) }, traceSink: sink)
             bar.finish()
         }
-        if let traceFile {
-            let text = session.lastTrace.map(\.description).joined(separator: "\n") + "\n"
-            do { try traceFile.store(text) } catch { throw bad(BadInput(error: "cannot write the trace: \(error.reason)", file: error.path)) }
-        }
+        sink?.flush()
         print(json ? report.json() : report.text())
         if report.loaderCannotBeLoaded { throw ExitCode(2) }
         if !report.succeeded { throw ExitCode(1) }

@@ -25,10 +25,17 @@ public struct BenchmarkResult: Codable, Sendable {
     /// getrusage ru_maxrss of the process that ran the scenario, in MiB.
     public var peakResidentMiB: Double
     public var detail: String?
+    /// Bytes of the loader the programmer downloads (sessions).
+    public var loaderBytes: Int?
+    /// Deepest stack the loader used below the programmer's MSP (sessions).
+    public var maxStackBytes: Int?
+    /// The datasheet limit for the scenario's external data (`DatasheetLimit`), in seconds.
+    public var limitSeconds: Double?
 
     public init(scenario: String, result: String, deviceSeconds: Double? = nil, hostSeconds: Double,
                 guestInstructions: UInt64? = nil, imageBytes: Int? = nil, mibPerSecond: Double? = nil,
-                guestMIPS: Double? = nil, callbacksPerSecond: Double? = nil, peakResidentMiB: Double, detail: String? = nil) {
+                guestMIPS: Double? = nil, callbacksPerSecond: Double? = nil, peakResidentMiB: Double, detail: String? = nil,
+                loaderBytes: Int? = nil, maxStackBytes: Int? = nil, limitSeconds: Double? = nil) {
         self.scenario = scenario
         self.result = result
         self.deviceSeconds = deviceSeconds
@@ -40,6 +47,9 @@ public struct BenchmarkResult: Codable, Sendable {
         self.callbacksPerSecond = callbacksPerSecond
         self.peakResidentMiB = peakResidentMiB
         self.detail = detail
+        self.loaderBytes = loaderBytes
+        self.maxStackBytes = maxStackBytes
+        self.limitSeconds = limitSeconds
     }
 }
 
@@ -61,6 +71,12 @@ public enum Benchmark {
         Scenario(name: "unaligned-4m", summary: "4 MiB + 0x1ED bytes at 0x9001_2345 (unaligned start and length)",
                  usesLoader: true, isLong: false),
         Scenario(name: "full-chip", summary: "64 MiB at 0x9000_0000 with MassErase",
+                 usesLoader: true, isLong: true),
+        Scenario(name: "image-1m", summary: "1 MiB at 0x9000_0000, sector erase (host time per MiB)",
+                 usesLoader: true, isLong: false),
+        Scenario(name: "image-4m", summary: "4 MiB at 0x9000_0000, sector erase (host time per MiB)",
+                 usesLoader: true, isLong: false),
+        Scenario(name: "image-16m", summary: "16 MiB at 0x9000_0000, sector erase (host time per MiB)",
                  usesLoader: true, isLong: true),
         Scenario(name: "flash-model", summary: "NORFlash alone: chip erase + 262,144 page programs (64 MiB) through exchange",
                  usesLoader: false, isLong: false),
@@ -95,6 +111,9 @@ public enum Benchmark {
             return session(name, image: image, loader: loader, fullChipErase: false)
         case "full-chip":
             return session(name, image: SampleImage.make(internalSize: 0, externalSize: 64 << 20), loader: loader, fullChipErase: true)
+        case "image-1m", "image-4m", "image-16m":
+            let mib = Int(name.dropFirst(6).dropLast()) ?? 1
+            return session(name, image: SampleImage.make(seed: UInt64(mib), internalSize: 0, externalSize: mib << 20), loader: loader, fullChipErase: false)
         case "flash-model":
             return flashModel()
         case "mmio":
@@ -117,15 +136,22 @@ public enum Benchmark {
 
     // MARK: sessions
 
-    static func session(_ name: String, image: FirmwareImage, loader: LoaderFile?, fullChipErase: Bool) -> BenchmarkResult {
+    static func session(_ name: String, image: FirmwareImage, loader: LoaderFile?, fullChipErase: Bool,
+                        options base: SessionOptions = SessionOptions()) -> BenchmarkResult {
         guard let loader else { return failed(name, host: 0, "needs a loader (--loader)") }
-        var options = SessionOptions()
+        var options = base
         options.fullChipErase = fullChipErase
         let started = ContinuousClock.now
         let report: SessionReport
+        let limit: DatasheetLimit?
         do {
             let session = try ProgrammerSession(loader: loader, image: image, imageName: "\(name) (in memory)", options: options)
             report = session.run()
+            let layoutBase = UInt64(session.layout.base)
+            limit = FlashPart.part(named: options.board.flash).map { part in
+                DatasheetLimit(ranges: session.plan.requestedRanges.map { (UInt64($0.lowerBound) - layoutBase)..<(UInt64($0.upperBound) - layoutBase + 1) },
+                               part: part)
+            }
         } catch {
             return failed(name, host: seconds(since: started), "\(error)")
         }
@@ -138,7 +164,9 @@ public enum Benchmark {
             mibPerSecond: host > 0 ? Double(bytes) / 1_048_576 / host : nil,
             guestMIPS: host > 0 ? Double(instructions) / 1e6 / host : nil,
             peakResidentMiB: peakResidentMiB(),
-            detail: report.succeeded ? "\(report.calls.count) loader calls" : report.findings.first.map { "\($0.code): \($0.message)" } ?? report.failure?.description)
+            detail: report.succeeded ? "\(report.calls.count) loader calls" : report.findings.first.map { "\($0.code): \($0.message)" } ?? report.failure?.description,
+            loaderBytes: loader.loadSegments.filter(\.isDownloaded).reduce(0) { $0 + $1.bytes.count },
+            maxStackBytes: report.maxStackDepth, limitSeconds: limit?.totalSeconds)
     }
 
     // MARK: micro-benchmarks

@@ -14,7 +14,7 @@ struct DiagnosisContext {
     /// `Init` re-run on the board's wiring with each other catalog part, when the failed
     /// `Init` had read the flash's identity (for `flash-part-mismatch`).
     let partProbes: [InitProbe]
-    /// The trace split by model once, not once per rule (a full chip has millions of entries).
+    /// The kept trace split by model once, not once per rule.
     private let socTrace: [(entry: TraceEntry, event: SoCEvent)]
     private let flashTrace: [(entry: TraceEntry, event: FlashEvent)]
     private let machineTrace: [(entry: TraceEntry, event: MachineEvent)]
@@ -27,7 +27,7 @@ struct DiagnosisContext {
         var soc: [(entry: TraceEntry, event: SoCEvent)] = []
         var flash: [(entry: TraceEntry, event: FlashEvent)] = []
         var machine: [(entry: TraceEntry, event: MachineEvent)] = []
-        for entry in run.trace {
+        for entry in run.trace.entries {
             switch entry.event {
             case .soc(let e): soc.append((entry, e))
             case .flash(let e): flash.append((entry, e))
@@ -41,7 +41,13 @@ struct DiagnosisContext {
 
     var failed: Bool { !run.succeeded }
     var calls: [SessionRun.CallRecord] { run.calls }
-    var trace: [TraceEntry] { run.trace }
+    /// The kept events (bounded, see `Trace`: every rare event, the first and last of each
+    /// routine kind per call, the first of each command signature).
+    var trace: [TraceEntry] { run.trace.entries }
+
+    /// How many events `source` ("core", "mcu", "flash") recorded during `call`, kept or not:
+    /// counting `flashEvents()` would count only what the bounded trace kept.
+    func eventCount(call: Int?, source: String) -> Int { run.trace.count(call: call, source: source) }
 
     /// The call that made the programmer stop, if any.
     var failedCall: (index: Int, record: SessionRun.CallRecord)? {

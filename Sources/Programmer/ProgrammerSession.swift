@@ -115,14 +115,17 @@ public final class ProgrammerSession {
     let layout: SectorLayout
     /// Follows the primary run from inside (the GDB server); nil for a plain session.
     public var debugger: (any SessionDebugger)?
-    /// Every hardware event of the last `run`, time-ordered, for `--trace`.
+    /// The hardware events of the last `run` that the diagnosis kept (bounded: see `Trace`);
+    /// every event goes to the `traceSink` given to `run`.
     public private(set) var lastTrace: [TraceEntry] = []
 
     /// Runs the whole session and, if it fails, the checks that tell its root cause.
-    public func run(progress: ((SessionProgress) -> Void)? = nil) -> SessionReport {
+    /// `traceSink` receives every hardware event of the session as it happens (`--trace`).
+    public func run(progress: ((SessionProgress) -> Void)? = nil, traceSink: TraceSink? = nil) -> SessionReport {
         let started = Date()
-        let primary = execute(ramFill: options.ramFill, progress: progress, debugger: debugger)
-        lastTrace = primary.trace
+        let primary = execute(ramFill: options.ramFill, progress: progress, debugger: debugger, traceSink: traceSink)
+        traceSink?.flush()
+        lastTrace = primary.trace.entries
         var rerun: SessionRun?
         if !primary.succeeded, primary.ranLoader, options.diagnoseUninitializedRAM, options.ramFill != 0 {
             rerun = execute(ramFill: 0, progress: nil)
@@ -149,9 +152,11 @@ public final class ProgrammerSession {
         return probes
     }
 
-    func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?, debugger: (any SessionDebugger)? = nil) -> SessionRun {
+    func execute(ramFill: UInt8, progress: ((SessionProgress) -> Void)?, debugger: (any SessionDebugger)? = nil,
+                 traceSink: TraceSink? = nil) -> SessionRun {
         let run = SessionRun(session: self, ramFill: ramFill)
         run.debugger = debugger
+        run.trace.sink = traceSink
         run.perform(progress: progress)
         return run
     }
@@ -163,7 +168,7 @@ final class SessionRun {
     let ramFill: UInt8
     var board: SimulatedBoard?
     var calls: [CallRecord] = []
-    var trace: [TraceEntry] = []
+    let trace = Trace()
     var log: [String] = []
     var failure: SessionReport.Failure?
     var succeeded = false
@@ -253,7 +258,7 @@ final class SessionRun {
         flash.fault = options.fault
         let board: SimulatedBoard
         do {
-            board = try SimulatedBoard(board: options.board, flash: flash)
+            board = try SimulatedBoard(board: options.board, flash: flash, fastPaths: options.fastPaths)
         } catch {
             failure = .init(call: "setup", pc: nil, symbol: nil, description: "\(error)")
             return
@@ -329,7 +334,7 @@ final class SessionRun {
             log.append("Download verified successfully")
             succeeded = true
         }
-        trace += board.drainEvents(call: nil)
+        trace.append(board.drainEvents(call: nil))
     }
 
     private func fail(logLine: String) {
@@ -472,7 +477,7 @@ final class SessionRun {
                                 cycleCounterReadsWhileStopped: board.machine.dwt.readsWhileStopped &- cycleCounterBefore,
                                 memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3,
                                 polls: Array(board.machine.pollRuns(minimum: 8).prefix(3))))
-        trace += board.drainEvents(call: index)
+        trace.append(board.drainEvents(call: index))
         inspectStack(after: index)
         return ok
     }

@@ -43,7 +43,7 @@ public final class SessionView {
             current.sort { $0.time < $1.time }
         }
         let fromCurrent = Array(current.suffix(count))
-        let earlier = Array(run.trace.suffix(count - fromCurrent.count))
+        let earlier = Array(run.trace.entries.suffix(count - fromCurrent.count))
         return earlier + fromCurrent
     }
 

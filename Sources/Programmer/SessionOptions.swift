@@ -61,6 +61,10 @@ public struct SessionOptions: Sendable {
     public var registersRemovedFromModel: [String] = []
     /// A chip failure to inject into the flash model (`--inject`).
     public var fault: FlashFault?
+    /// The models' shortcuts (`STM32U5G7.fastPaths`): exact, so the same session gives the
+    /// same flash commands, findings and device time either way (ExactnessTests); off only to
+    /// prove that.
+    public var fastPaths = true
 
     public init() {}
 }

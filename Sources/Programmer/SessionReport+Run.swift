@@ -18,7 +18,7 @@ extension SessionRun {
                 deviceSeconds: (c.endTime - c.startTime).seconds, instructions: c.instructions,
                 detail: c.succeeded ? nil : describe(c))
         }
-        let flashCommands = trace.compactMap { entry -> String? in
+        let flashCommands = trace.entries.compactMap { entry -> String? in
             guard case .flash(.commandDecoded(let c)) = entry.event else { return nil }
             return "[\(entry.time)] \(c)" + (entry.call.map { " (\(self.calls[$0].name))" } ?? "")
         }
@@ -32,7 +32,7 @@ extension SessionRun {
             findings: findings,
             failure: ok ? nil : failure,
             lastFlashCommands: Array(flashCommands.suffix(8)),
-            lastEvents: trace.suffix(10).map(\.description),
+            lastEvents: trace.entries.suffix(10).map(\.description),
             timing: .init(deviceSeconds: board?.clock.now.seconds ?? 0, hostSeconds: hostSeconds),
             maxStackDepth: board == nil ? nil : maxStackDepth)
     }

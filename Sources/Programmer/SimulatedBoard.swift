@@ -32,7 +32,7 @@ public final class SimulatedBoard {
     public let machine: Machine
     let stamping: PCStampingDevice?
 
-    public init(board: Board, flash: NORFlash, permissive: Bool = false) throws(MachineError) {
+    public init(board: Board, flash: NORFlash, permissive: Bool = false, fastPaths: Bool = true) throws(MachineError) {
         self.board = board
         let clock = VirtualClock(coreFrequencyHz: 4_000_000)
         self.clock = clock
@@ -40,6 +40,7 @@ public final class SimulatedBoard {
         let stamped = PCStampingDevice(flash: flash, clock: clock)
         stamping = stamped
         soc = STM32U5SoC(board: board, flash: stamped, clock: clock, permissive: permissive)
+        soc.fastPaths = fastPaths
         machine = try Machine(clock: clock)
         let mcu = board.mcuDescription
         try machine.mapRAM(name: "FLASH (internal)", base: Self.internalFlash.lowerBound, size: mcu.internalFlashBytes)

@@ -1,4 +1,5 @@
 import CortexM
+import Foundation
 import NORFlash
 import STM32U5
 import VirtualTime
@@ -39,6 +40,140 @@ public struct TraceEntry: Sendable, CustomStringConvertible {
 
     public var description: String {
         String(format: "[%@] pc=0x%08X %@", time.description, pc, event.description)
+    }
+}
+
+/// The session's trace, bounded: what the diagnosis rules need, never every event.
+///
+/// A full chip makes ~4 M hardware events, almost all of them routine: one `.transaction` and
+/// its `.commandDecoded`, `.busyStarted`, `.busyEnded`, `.autoPollMatched` per page. The trace
+/// streams every event to `sink` (`--trace FILE`) as it arrives and keeps:
+/// - every event that is not routine (ignored writes, refusals, blocked pins, faults…), so a
+///   rule that filters or counts those gets exactly the answer the whole list gave;
+/// - of each routine kind, per call: the first `headPerKind` and the last `tailPerKind`, so
+///   "the last n events of a call" (n ≤ `tailPerKind`, any mix of kinds) and "the last n
+///   flash commands" are exact;
+/// - the first event of each routine signature over the whole session (a decoded command's
+///   opcode with whether it carried an address and a bank extension; a transaction's
+///   instruction), so "the first command that…" over opcode and addressing is exact;
+/// - per call and model, how many events there were (`count(call:source:)`), for a rule that
+///   counts routine events.
+/// Kept events stay in time order; `entries` is what `DiagnosisContext.trace` and its
+/// `socEvents()` / `flashEvents()` / `machineEvents()` read.
+public final class Trace {
+    public static let headPerKind = 8
+    public static let tailPerKind = 16
+
+    /// What is kept, time-ordered.
+    public private(set) var entries: [TraceEntry] = []
+    /// Every event seen, kept or not.
+    public private(set) var totalCount = 0
+    /// Events per call (nil: outside any call) and model ("core", "mcu", "flash").
+    private var counts: [Int?: [String: Int]] = [:]
+    private var seenSignatures: Set<Signature> = []
+    /// Written every event as it arrives, before anything is dropped.
+    var sink: TraceSink?
+
+    public init() {}
+
+    /// Routine events, by kind.
+    enum RoutineKind: Int, CaseIterable {
+        case transaction, transactionRepeated, autoPollMatched, commandDecoded, busyStarted, busyEnded
+    }
+
+    /// The routine kind of an event, nil when the event is kept whatever happens.
+    static func routineKind(_ event: HardwareEvent) -> RoutineKind? {
+        switch event {
+        case .soc(.transaction): .transaction
+        case .soc(.transactionRepeated): .transactionRepeated
+        case .soc(.autoPollMatched): .autoPollMatched
+        case .flash(.commandDecoded): .commandDecoded
+        case .flash(.busyStarted): .busyStarted
+        case .flash(.busyEnded): .busyEnded
+        default: nil
+        }
+    }
+
+    /// What makes two routine events "the same kind" for `first of each`: a decoded command's
+    /// opcode, address and bank presence and line widths; a transaction's instruction.
+    struct Signature: Hashable {
+        var kind: Int
+        var a: Int
+        var b: Int
+        var c: Int
+    }
+
+    static func signature(_ event: HardwareEvent) -> Signature? {
+        switch event {
+        case .flash(.commandDecoded(let c)):
+            Signature(kind: 0, a: Int(c.opcode), b: (c.sentAddress != nil ? 1 : 0) | (c.bank != nil ? 2 : 0),
+                      c: c.instructionLines << 16 | c.addressLines << 8 | c.dataLines)
+        case .soc(.transaction(let instance, let t, let delivered)):
+            Signature(kind: 1, a: instance, b: t.instruction.map { Int($0) } ?? -1, c: delivered ? 1 : 0)
+        default: nil
+        }
+    }
+
+    /// Appends one drain of the models (one call's events, in time order).
+    func append(_ batch: [TraceEntry]) {
+        guard !batch.isEmpty else { return }
+        totalCount += batch.count
+        if let sink { for e in batch { sink.write(e) } }
+        // Per kind: how many in this batch, to know which are among the last `tailPerKind`.
+        let kinds = batch.map { Self.routineKind($0.event) }
+        var perKind = [Int](repeating: 0, count: RoutineKind.allCases.count)
+        var perSource: [String: Int] = [:]
+        for (e, kind) in zip(batch, kinds) {
+            if let kind { perKind[kind.rawValue] += 1 }
+            if e.call != batch[0].call { counts[e.call, default: [:]][e.event.source, default: 0] += 1 } else { perSource[e.event.source, default: 0] += 1 }
+        }
+        for (source, n) in perSource { counts[batch[0].call, default: [:]][source, default: 0] += n }
+        var seen = [Int](repeating: 0, count: RoutineKind.allCases.count)
+        for (e, kind) in zip(batch, kinds) {
+            guard let kind else {
+                entries.append(e)
+                continue
+            }
+            let index = seen[kind.rawValue]
+            seen[kind.rawValue] = index + 1
+            var keep = index < Self.headPerKind || index >= perKind[kind.rawValue] - Self.tailPerKind
+            if let signature = Self.signature(e.event), seenSignatures.insert(signature).inserted {
+                keep = true
+            }
+            if keep { entries.append(e) }
+        }
+    }
+
+    /// Events of call `call` (nil: outside calls) from `source` ("core", "mcu", "flash"), kept or not.
+    public func count(call: Int?, source: String) -> Int { counts[call]?[source] ?? 0 }
+}
+
+/// Where `--trace FILE` goes: one line per event, written as the session runs.
+public final class TraceSink {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    public init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func write(_ entry: TraceEntry) {
+        buffer.append(contentsOf: Array((entry.description + "\n").utf8))
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit {
+        flush()
+        try? handle.close()
     }
 }
 

@@ -54,6 +54,46 @@ public final class FlashSignalPath {
     /// The OCTOSPI instances whose transactions reached the flash.
     public private(set) var deliveringInstances: Set<Int> = []
 
+    /// Reuse the last routing verdict while nothing it depends on changed (`STM32U5G7.fastPaths`).
+    /// A verdict depends on the transaction's lines, the instance, FSEL, FCLK (pin speeds) and
+    /// the registers `routingState` reads; the events it records were recorded when it was
+    /// computed (`lastBlocked`, `reportedSlowPins`), so skipping the work records nothing new,
+    /// exactly as recomputing it would.
+    /// Off on a permissive board: there the verdict also records which pins carried each
+    /// signal (`observedPins`), which a reused verdict would skip.
+    var reusesRouting = true
+    private struct RoutingKey: Equatable {
+        var instance: Int
+        var fsel: Bool
+        var commandLines: Set<Int>
+        var dataLines: Set<Int>
+        var fclkHz: UInt64
+        /// A strobed read also needs DQS routed.
+        var strobedRead: Bool
+    }
+    private var routingCache: (key: RoutingKey, blocks: [SoCEvent], blockedLines: Set<Int>)?
+    private var routingStateNow: [UInt32] = []
+    private var routingStateCached: [UInt32] = []
+    /// GPIO ports that carry the board's flash signals.
+    private lazy var boardPorts: [Int] = Array(Set(board.pins.values.map(\.pin.port))).filter { $0 < gpio.count }.sorted()
+
+    /// Every register value `blockage`, `checkPinSpeeds` and `pullLevel` read, into
+    /// `routingStateNow`. A new input to those must be captured here too, or the reused
+    /// verdict goes stale (ExactnessTests compare sessions with and without reuse).
+    private func captureRoutingState() {
+        routingStateNow.removeAll(keepingCapacity: true)
+        routingStateNow.append(octospim.portControl(board.octospi.port))
+        routingStateNow.append(pwr.io2Valid ? 1 : 0)
+        for port in boardPorts {
+            let p = gpio[port]
+            routingStateNow.append(p.register(GPIOPort.Offset.moder))
+            routingStateNow.append(p.register(GPIOPort.Offset.afrl))
+            routingStateNow.append(p.register(GPIOPort.Offset.afrh))
+            routingStateNow.append(p.register(GPIOPort.Offset.ospeedr))
+            routingStateNow.append(p.register(GPIOPort.Offset.pupdr))
+        }
+    }
+
     init(board: Board, mcu: MCUDescription, permissive: Bool, device: SPIDevice, gpio: [GPIOPort], octospim: OCTOSPIM, pwr: PWR, log: SoCEventLog) {
         self.board = board
         self.mcu = mcu
@@ -217,23 +257,40 @@ public final class FlashSignalPath {
 
         var blocks: [SoCEvent] = []
         var blockedLines: Set<Int> = []
-        for signal in [FlashSignal.ncs, .clk] {
-            if let b = blockage(of: signal, instance: instance, fsel: fsel) { blocks.append(b) }
-        }
-        for l in commandLines.union(dataLines).sorted() {
-            if let b = blockage(of: ioSignal(l), instance: instance, fsel: fsel) {
-                blocks.append(b)
-                blockedLines.insert(l)
+        var fresh = true
+        let key = RoutingKey(instance: instance, fsel: fsel, commandLines: commandLines, dataLines: dataLines, fclkHz: fclkHz,
+                             strobedRead: transaction.dataStrobe && reading)
+        if reusesRouting && !permissive {
+            captureRoutingState()
+            if let cached = routingCache, cached.key == key, routingStateCached == routingStateNow {
+                blocks = cached.blocks
+                blockedLines = cached.blockedLines
+                fresh = false
             }
         }
-        // A strobed read samples every data line with DQS: without it no data bit is taken.
-        if transaction.dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
-            blocks.append(b)
-            blockedLines.formUnion(dataLines)
-        }
-        if lastBlocked[instance] != blocks {
-            blocks.forEach(log.record)
-            lastBlocked[instance] = blocks
+        if fresh {
+            for signal in [FlashSignal.ncs, .clk] {
+                if let b = blockage(of: signal, instance: instance, fsel: fsel) { blocks.append(b) }
+            }
+            for l in commandLines.union(dataLines).sorted() {
+                if let b = blockage(of: ioSignal(l), instance: instance, fsel: fsel) {
+                    blocks.append(b)
+                    blockedLines.insert(l)
+                }
+            }
+            // A strobed read samples every data line with DQS: without it no data bit is taken.
+            if transaction.dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
+                blocks.append(b)
+                blockedLines.formUnion(dataLines)
+            }
+            if lastBlocked[instance] != blocks {
+                blocks.forEach(log.record)
+                lastBlocked[instance] = blocks
+            }
+            if reusesRouting && !permissive {
+                routingCache = (key, blocks, blockedLines)
+                swap(&routingStateCached, &routingStateNow)
+            }
         }
 
         let commandBroken = !blocks.isEmpty && (blockedLines.intersection(commandLines).isEmpty == false
@@ -246,7 +303,7 @@ public final class FlashSignalPath {
         }
 
         deliveringInstances.insert(instance)
-        checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz)
+        if fresh { checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz) }
         var sent = transaction
         let dataBlocked = blockedLines.intersection(dataLines)
         if case .write(let bytes) = transaction.direction, !dataBlocked.isEmpty {

@@ -47,6 +47,13 @@ public final class STM32U5SoC {
     /// then the two memory windows (not aliased).
     public private(set) var mmioRegions: [MMIORegion] = []
 
+    /// Shortcuts that give the same results as the plain models, faster: the signal path
+    /// reuses its routing verdict while no register it reads has changed. Off only for the
+    /// exactness tests that compare both.
+    public var fastPaths = true {
+        didSet { signalPath.reusesRouting = fastPaths }
+    }
+
     /// The state the timing rules last reported, so each problem is recorded once.
     private var lastTimingProblems: [SoCEvent] = []
 

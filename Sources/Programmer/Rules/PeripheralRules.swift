@@ -96,7 +96,7 @@ struct MemoryMappedActiveRule: DiagnosisRule {
             memoryMapped = true
             firstCall = index
             evidence.append("OCTOSPI\(context.session.options.board.octospi.instance) was in memory-mapped mode (CR.FMODE=11, SR.BUSY=1 after the first window access) for all of \(call.name), and \(call.name) never set CR.ABORT")
-            evidence.append("the flash saw no command during \(call.name), : the call gave up without leaving memory-mapped mode (as HAL_OSPI_Command does, returning HAL_ERROR while its driver state is BUSY_MEM_MAPPED)")
+            evidence.append("the flash saw no command during \(call.name): the call gave up without leaving memory-mapped mode (as HAL_OSPI_Command does, returning HAL_ERROR while its driver state is BUSY_MEM_MAPPED)")
         }
         guard !evidence.isEmpty, context.failed else { return nil }
         return SessionFinding(code: code, severity: .error,
