@@ -12,12 +12,19 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libunicorn-dev pkg-config >/dev/null; \
 	fi
+	@# The HAL test loaders (Tests/Fixtures/HALLoaders) build with Debian's bare-metal GCC.
+	@if ! command -v arm-none-eabi-gcc >/dev/null; then \
+	  echo "Installing gcc-arm-none-eabi and libnewlib-arm-none-eabi (HAL test loaders)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc-arm-none-eabi libnewlib-arm-none-eabi >/dev/null; \
+	fi
 
 loader:
 	@bash Firmware/build.sh
 
 fixtures:
 	@if [ -f Tests/Fixtures/BrokenLoaders/build.sh ]; then bash Tests/Fixtures/BrokenLoaders/build.sh; fi
+	@if [ -f Tests/Fixtures/HALLoaders/build.sh ]; then bash Tests/Fixtures/HALLoaders/build.sh; fi
 
 demo: deps loader
 	swift build -c release --product loaderlab

@@ -51,6 +51,8 @@ public final class Machine {
     let log: EventLog
     var symbolTable = SymbolTable()
     var mappings: [MMIOMapping] = []
+    /// Repeated device-register reads of the current call (see `pollRuns`).
+    var pollWatch = PollWatch()
     var hooks: [uc_hook] = []
     // Per-call run state and block profile, touched by the hooks on every block: kept in
     // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
@@ -269,6 +271,10 @@ public final class Machine {
     }
 
     func locate(_ pc: UInt32) -> SymbolLocation? { symbolTable.locate(pc) }
+
+    /// The device registers read at least `minimum` times in a row with the same value
+    /// since the last `call` began, longest first: what the code waited on.
+    public func pollRuns(minimum: UInt64) -> [PollRun] { pollWatch.longest(minimum: minimum) }
 
     /// Reads a word of RAM, or nil when the address is not RAM.
     func peekWord(_ address: UInt32) -> UInt32? {

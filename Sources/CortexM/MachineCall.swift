@@ -12,6 +12,7 @@ extension Machine {
     /// counts as the return). Guest misbehaviour is an outcome, never a throw or a crash.
     public func call(_ entry: UInt32, arguments: [UInt32] = [], stackPointer: UInt32, returnAddress: UInt32,
                      budget: CallBudget = CallBudget()) -> CallOutcome {
+        pollWatch.reset()
         var sp = stackPointer
         if arguments.count > 4 {
             let extra = Array(arguments[4...])

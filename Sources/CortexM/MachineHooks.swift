@@ -243,6 +243,7 @@ extension Machine {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         let value = mapping.peripheral.read(offset: offset, width: width, error: &error)
+        pollWatch.read(address: mapping.base &+ offset, value: value, pc: clock.currentPC)
         run.now = clock.now
         if let error { busFault(mapping, offset: offset, why: error) }
         return value

@@ -122,6 +122,7 @@ enum Diagnosis {
         PeripheralNotModelledRule(),
         FlashPartMismatchRule(),
         PeripheralNotPresentRule(),
+        ClockConfigurationOrderRule(),
         PeripheralClockRule(),
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),
@@ -163,17 +164,30 @@ enum Diagnosis {
         // The loader's static findings that are not already the root cause, after the
         // runtime ones (they explain, they rarely decide).
         let named = Set(findings.map(\.code))
+        // A loader that only might take interrupts (a VTOR write, a vector table, CPSIE) did
+        // no harm in a session that succeeded without the core taking an exception.
+        let interruptCodes: Set<String> = ["vtor-write", "vector-table", "interrupts-enabled"]
+        let exceptionTaken = context.calls.contains { if case .exceptionTaken = $0.outcome { return true }; return false }
         for lint in context.session.lintFindings where !named.contains(lint.code) {
-            let severity: Severity = switch lint.severity {
+            var severity: Severity = switch lint.severity {
             case .error: .error
             case .warning: .warning
             case .note: .note
             }
+            if severity == .warning, interruptCodes.contains(lint.code), !context.failed, !exceptionTaken { severity = .note }
             findings.append(SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
                                            evidence: lint.address.map { [String(format: "address 0x%08X", $0)] } ?? []))
         }
+        // Where the lab's own gap could explain the failure, that comes before any claim
+        // about the loader.
+        let gap = LabUnmodeledRule().evaluate(context).map { [$0] } ?? []
         let errors = findings.filter { $0.severity == .error }
-        let rest = findings.filter { $0.severity != .error }
-        return errors + rest
+        let rest = findings.filter { $0.severity != .error && !isWithoutEffect($0) }
+        return gap + errors + rest + findings.filter(isWithoutEffect)
+    }
+
+    /// A note that an access changed nothing never leads the report.
+    static func isWithoutEffect(_ f: SessionFinding) -> Bool {
+        f.code == "peripheral-clock-disabled" && f.severity == .note
     }
 }

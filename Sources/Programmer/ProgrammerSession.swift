@@ -176,6 +176,8 @@ final class SessionRun {
         /// The board's OCTOSPI was in memory-mapped mode (CR.FMODE=11) when the call began / ended.
         var memoryMappedAtStart = false
         var memoryMappedAtEnd = false
+        /// Device registers the call read over and over with the same value, longest first.
+        var polls: [PollRun] = []
     }
 
     init(session: ProgrammerSession, ramFill: UInt8) {
@@ -219,6 +221,7 @@ final class SessionRun {
             return
         }
         self.board = board
+        for name in session.options.registersRemovedFromModel { board.soc.removeFromModel(name) }
         board.machine.symbols = loader.elf.symbols
             .filter { $0.kind == .function && $0.isDefined }
             .map { MachineSymbol(name: $0.name, address: $0.value & ~1, size: $0.size) }
@@ -232,8 +235,10 @@ final class SessionRun {
             log.append("Erasing memory corresponding to segment 0:")
             log.append("Erasing internal memory sectors [0 \(max(0, (internalBytes + 0x1FFF) / 0x2000 - 1))]")
         }
-        guard download(operation: "erase"), callInit(operation: "erase") else { return }
+        guard download(operation: "erase") else { return }
+        // Init itself may read the .bss it never cleared: the zeroed-RAM rerun covers it too.
         ranLoader = true
+        guard callInit(operation: "erase") else { return }
         if plan.fullChipErase {
             log.append("Mass erase ...")
             let ok = invoke("erase", "MassErase", label: "MassErase", [0], limit: options.timeouts.massErase)
@@ -340,6 +345,9 @@ final class SessionRun {
             memoryEnd = max(memoryEnd, segment.virtualAddress &+ segment.memorySize)
             start = min(start, segment.virtualAddress)
         }
+        // The zeroed-RAM rerun gives the loader what a startup file would: .bss zero before
+        // every operation, not only the first (RAM keeps the previous operation's values).
+        if ramFill == 0, memoryEnd > end { try? board.machine.fill(0, range: end..<memoryEnd) }
         try? board.machine.writeMemory([0x00, 0xBE, 0x00, 0x00], at: SimulatedBoard.sramBase)
         // Allocated NOBITS sections no program header covers (IAR's "P1-P2 ui" .noinit) are
         // the loader's own variables past its download, not stack: the paint starts above them.
@@ -414,7 +422,8 @@ final class SessionRun {
                                 instructions: board.machine.totalInstructions &- before, result: result, succeeded: ok,
                                 registers: board.machine.lastRegisters,
                                 sysTickReadsWhileDisabled: board.machine.systemControl.sysTick.readsWhileDisabled &- sysTickBefore,
-                                memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3))
+                                memoryMappedAtStart: mappedBefore, memoryMappedAtEnd: controller.fmode == 3,
+                                polls: Array(board.machine.pollRuns(minimum: 8).prefix(3))))
         trace += board.drainEvents(call: index)
         inspectStack(after: index)
         return ok

@@ -54,6 +54,9 @@ public struct SessionOptions: Sendable {
     public var hostSecondsPerCall: Double = 60
     /// Re-run a failed session on zeroed RAM to tell an uninitialized `.bss` apart.
     public var diagnoseUninitializedRAM = true
+    /// Test-only: registers ("PWR_SVMSR") taken out of the SoC models, to show that a
+    /// failure behind a gap in the lab is reported as `lab-unmodeled`, not as the loader's.
+    public var registersRemovedFromModel: [String] = []
 
     public init() {}
 }

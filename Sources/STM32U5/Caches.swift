@@ -50,9 +50,14 @@ public final class ICACHE: Peripheral, GatedRegisterBlock {
 
     let gate = ClockGate.alwaysOn
     let log: SoCEventLog
+    /// CR, SR, IER, FCR; the monitors and the region remap registers (CRRx) are not modeled.
+    let boundary: ModelBoundary
     var control = CacheControlRegisters(prefix: "ICACHE", regs: ICACHE.resetValues)
 
-    init(log: SoCEventLog) { self.log = log }
+    init(log: SoCEventLog) {
+        self.log = log
+        boundary = ModelBoundary(peripheral: "ICACHE", log: log, modeled: [Offset.cr, Offset.sr, Offset.ier, Offset.fcr])
+    }
 
     public var isEnabled: Bool { control.isEnabled }
 
@@ -80,6 +85,8 @@ public final class DCACHE: Peripheral, GatedRegisterBlock {
 
     let gate: ClockGate
     let log: SoCEventLog
+    /// CR, SR, IER, FCR; the monitors and the range commands (CMDRSADDRR…) are not modeled.
+    let boundary: ModelBoundary
     var control = CacheControlRegisters(prefix: "DCACHE1", regs: DCACHE.resetValues)
     /// Line base address → (bytes, generation of the flash contents when filled).
     var lines: [UInt32: (bytes: [UInt8], generation: Int)] = [:]
@@ -88,6 +95,8 @@ public final class DCACHE: Peripheral, GatedRegisterBlock {
     init(log: SoCEventLog, gate: ClockGate) {
         self.log = log
         self.gate = gate
+        boundary = ModelBoundary(peripheral: "DCACHE1", log: log, modeled: [Offset.cr, Offset.sr, Offset.ier, Offset.fcr],
+                                 resetValues: DCACHE.resetValues)
     }
 
     public var isActive: Bool { gate.isOn() && control.isEnabled }

@@ -8,10 +8,15 @@ public final class FlashInterface: Peripheral, GatedRegisterBlock {
 
     let gate = ClockGate.alwaysOn
     let log: SoCEventLog
+    /// ACR only (LATENCY read back at once, PRFTEN stored): no programming of the MCU's own flash.
+    let boundary: ModelBoundary
     var regs: [UInt32: UInt32] = [:]
     var onChanged: () -> Void = {}
 
-    init(log: SoCEventLog) { self.log = log }
+    init(log: SoCEventLog) {
+        self.log = log
+        boundary = ModelBoundary(peripheral: "FLASH", log: log, modeled: [Offset.acr])
+    }
 
     public var latency: Int { Int((regs[Offset.acr] ?? 0) & 0xF) }
 

@@ -26,6 +26,7 @@ public final class GPIOPort: Peripheral, GatedRegisterBlock {
 
     let gate: ClockGate
     let log: SoCEventLog
+    let boundary: ModelBoundary
     var regs: [UInt32: UInt32]
     var locked: UInt32 = 0
     private var lockStep = 0
@@ -37,10 +38,13 @@ public final class GPIOPort: Peripheral, GatedRegisterBlock {
         self.log = log
         self.gate = gate
         self.regs = GPIOPort.resetValues(port: index)
+        boundary = ModelBoundary(peripheral: name, log: log, modeled: Array(stride(from: UInt32(0), through: Offset.seccfgr, by: 4)),
+                                 resetValues: GPIOPort.resetValues(port: index))
     }
 
     func reset() {
         regs = GPIOPort.resetValues(port: index)
+        boundary.atReset = true
         locked = 0
         lockStep = 0
     }

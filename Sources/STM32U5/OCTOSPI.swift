@@ -62,6 +62,8 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     let gate: ClockGate
     let log: SoCEventLog
     let clock: VirtualClock
+    /// Every register but the wrap (WPxxx) and HyperBus (HLCR) ones.
+    let boundary: ModelBoundary
     var regs = RegisterWords()
     var activity = Activity.idle
     var tef = false, tcf = false, smf = false, ftfPolled = false
@@ -81,10 +83,14 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
         self.clock = clock
         self.log = log
         self.gate = gate
+        let unmodeled: Set<UInt32> = [Offset.wpccr, Offset.wptcr, Offset.wpir, Offset.wpabr, Offset.hlcr]
+        boundary = ModelBoundary(peripheral: "OCTOSPI\(instance)", log: log,
+                                 modeled: OCTOSPI.registerNames.keys.filter { !unmodeled.contains($0) })
     }
 
     func reset() {
         regs = RegisterWords()
+        boundary.atReset = true
         activity = .idle
         tef = false; tcf = false; smf = false; ftfPolled = false
         lastStatus = 0

@@ -13,6 +13,7 @@ public final class OCTOSPIM: Peripheral, GatedRegisterBlock {
 
     let gate: ClockGate
     let log: SoCEventLog
+    let boundary: ModelBoundary
     var regs = OCTOSPIM.resetValues
     /// The name of an OCTOSPI whose CR.EN = 1, if any.
     var enabledOCTOSPI: () -> String? = { nil }
@@ -20,9 +21,14 @@ public final class OCTOSPIM: Peripheral, GatedRegisterBlock {
     init(log: SoCEventLog, gate: ClockGate) {
         self.log = log
         self.gate = gate
+        boundary = ModelBoundary(peripheral: "OCTOSPIM", log: log, modeled: [Offset.cr, Offset.pcr1, Offset.pcr2],
+                                 resetValues: OCTOSPIM.resetValues)
     }
 
-    func reset() { regs = OCTOSPIM.resetValues }
+    func reset() {
+        regs = OCTOSPIM.resetValues
+        boundary.atReset = true
+    }
 
     public var muxEnabled: Bool { (regs[Offset.cr] ?? 0) & 1 != 0 }
     /// PCRn for port 1 or 2.

@@ -59,6 +59,8 @@ public final class RCC: Peripheral {
 
     let clock: VirtualClock
     let log: SoCEventLog
+    /// Everything but CRRCR (HSI48 calibration) and BDCR (LSE/LSI and their ready flags).
+    let boundary: ModelBoundary
     var regs: [UInt32: UInt32]
     /// When each oscillator ON bit (by bit number in CR) was last set; absent for the
     /// oscillators that run out of reset (MSIS, MSIK), which are ready from the start.
@@ -77,6 +79,13 @@ public final class RCC: Peripheral {
         self.clock = clock
         self.log = log
         self.regs = RCC.resetValues
+        let unmodeled: Set<UInt32> = [0x14, Offset.bdcr]
+        let words = [0x00, 0x08, 0x0C, 0x10] + Array(stride(from: 0x1C, through: 0x48, by: 4)) + [0x50, 0x54, 0x58]
+            + Array(stride(from: 0x60, through: 0x6C, by: 4)) + Array(stride(from: 0x74, through: 0x80, by: 4))
+            + Array(stride(from: 0x88, through: 0x94, by: 4)) + Array(stride(from: 0x9C, through: 0xA8, by: 4))
+            + Array(stride(from: 0xB0, through: 0xBC, by: 4)) + Array(stride(from: 0xC4, through: 0xD0, by: 4))
+            + [0xD8, 0xE0, 0xE4, 0xE8, 0xF4, 0x110, 0x114]
+        boundary = ModelBoundary(peripheral: "RCC", log: log, modeled: words.map(UInt32.init).filter { !unmodeled.contains($0) })
     }
 
     public func register(_ offset: UInt32) -> UInt32 { regs[offset] ?? 0 }
@@ -94,6 +103,11 @@ public final class RCC: Peripheral {
     var hsiReady: Bool { isReady(onBit: 8, delay: RCC.hsiReadyDelay) }
     var hseReady: Bool { hseHz > 0 && isReady(onBit: 16, delay: RCC.hsiReadyDelay) }
     var pll1Ready: Bool { pll1InputHz > 0 && isReady(onBit: 24, delay: RCC.pllLockDelay) }
+    /// PLL2/PLL3 lock with a source selected (PLLxCFGR.PLLxSRC b1:0); their outputs are not modeled.
+    var pll2Ready: Bool { register(Offset.pll2cfgr) & 3 != 0 && isReady(onBit: 26, delay: RCC.pllLockDelay) }
+    var pll3Ready: Bool { register(Offset.pll3cfgr) & 3 != 0 && isReady(onBit: 28, delay: RCC.pllLockDelay) }
+    var hsi48Ready: Bool { isReady(onBit: 12, delay: RCC.hsiReadyDelay) }
+    var shsiReady: Bool { isReady(onBit: 14, delay: RCC.hsiReadyDelay) }
 
     public var msisHz: UInt64 {
         // ICSCR1.MSIRGSEL (b23) picks ICSCR1.MSISRANGE, else CSR.MSISSRANGE (after standby).
@@ -191,6 +205,7 @@ public final class RCC: Peripheral {
     public func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
         refresh()
         let reg = offset & ~3
+        guard boundary.models(reg) else { return boundary.read(offset: offset, width: width, name: registerName(reg)) }
         var value = register(reg)
         if reg == Offset.cr {
             value &= ~UInt32(0x2A00_A4A4) // ready flags are computed
@@ -199,6 +214,10 @@ public final class RCC: Peripheral {
             if hsiReady { value |= 1 << 10 }
             if hseReady { value |= 1 << 17 }
             if pll1Ready { value |= 1 << 25 }
+            if pll2Ready { value |= 1 << 27 }
+            if pll3Ready { value |= 1 << 29 }
+            if hsi48Ready { value |= 1 << 13 }
+            if shsiReady { value |= 1 << 15 }
         }
         return RegisterAccess.extract(value, offset: offset, width: width)
     }
@@ -206,6 +225,7 @@ public final class RCC: Peripheral {
     public func write(offset: UInt32, width: AccessWidth, value: UInt32, error: inout BusErrorKind?) {
         refresh()
         let reg = offset & ~3
+        guard boundary.models(reg) else { return boundary.write(offset: offset, width: width, value: value, name: registerName(reg)) }
         let old = register(reg)
         var new = RegisterAccess.merge(old: old, offset: offset, width: width, value: value)
         switch reg {
@@ -214,7 +234,7 @@ public final class RCC: Peripheral {
             if activeSource == .msis || (activeSource == .pll1r && register(Offset.pll1cfgr) & 3 == 1) { new |= 1 }
             if activeSource == .hsi16 { new |= 1 << 8 }
             if activeSource == .pll1r { new |= 1 << 24 }
-            for bit in [0, 4, 8, 16, 24, 26, 28] {
+            for bit in [0, 4, 8, 12, 14, 16, 24, 26, 28] {
                 let m = UInt32(1) << UInt32(bit)
                 if new & m != 0, old & m == 0 { onSince[bit] = clock.now }
             }
@@ -252,7 +272,11 @@ public final class RCC: Peripheral {
             Offset.pll1cfgr: "RCC_PLL1CFGR", Offset.pll1divr: "RCC_PLL1DIVR", Offset.pll1fracr: "RCC_PLL1FRACR",
             Offset.ahb2rstr1: "RCC_AHB2RSTR1", Offset.ahb2rstr2: "RCC_AHB2RSTR2", Offset.ahb1enr: "RCC_AHB1ENR",
             Offset.ahb2enr1: "RCC_AHB2ENR1", Offset.ahb2enr2: "RCC_AHB2ENR2", Offset.ahb3enr: "RCC_AHB3ENR",
-            Offset.ccipr2: "RCC_CCIPR2",
+            Offset.ccipr2: "RCC_CCIPR2", Offset.icscr2: "RCC_ICSCR2", Offset.icscr3: "RCC_ICSCR3", 0x14: "RCC_CRRCR",
+            Offset.cfgr3: "RCC_CFGR3", Offset.pll2cfgr: "RCC_PLL2CFGR", Offset.pll3cfgr: "RCC_PLL3CFGR",
+            Offset.pll2divr: "RCC_PLL2DIVR", 0x40: "RCC_PLL2FRACR", Offset.pll3divr: "RCC_PLL3DIVR", 0x48: "RCC_PLL3FRACR",
+            0x50: "RCC_CIER", 0x54: "RCC_CIFR", 0x58: "RCC_CICR", Offset.ahb1rstr: "RCC_AHB1RSTR", Offset.ahb3rstr: "RCC_AHB3RSTR",
+            Offset.ccipr1: "RCC_CCIPR1", Offset.ccipr3: "RCC_CCIPR3", Offset.bdcr: "RCC_BDCR", Offset.csr: "RCC_CSR",
         ]
         return names[reg] ?? "RCC+0x\(String(reg, radix: 16))"
     }

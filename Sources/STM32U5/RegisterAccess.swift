@@ -63,6 +63,8 @@ public struct ClockGate {
 protocol GatedRegisterBlock: Peripheral {
     var gate: ClockGate { get }
     var log: SoCEventLog { get }
+    /// The offsets the block models; others are plain storage, recorded as unmodeled.
+    var boundary: ModelBoundary { get }
     func registerName(at offset: UInt32) -> String
     func readRegister(offset: UInt32, width: AccessWidth) -> UInt32
     func writeRegister(offset: UInt32, width: AccessWidth, value: UInt32)
@@ -71,17 +73,30 @@ protocol GatedRegisterBlock: Peripheral {
 extension GatedRegisterBlock {
     public func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
         guard gate.isOn() else {
-            log.record(.readWhileClockDisabled(peripheral: name, register: registerName(at: offset & ~3), enable: gate.bitName))
+            if boundary.unclockedAccessIsHarmless(offset: offset, width: width, write: nil) {
+                log.record(.unclockedAccessWithoutEffect(peripheral: name, register: registerName(at: offset & ~3), enable: gate.bitName, write: nil))
+            } else {
+                log.record(.readWhileClockDisabled(peripheral: name, register: registerName(at: offset & ~3), enable: gate.bitName))
+            }
             return 0
         }
+        guard boundary.models(offset & ~3) else { return boundary.read(offset: offset, width: width, name: registerName(at: offset & ~3)) }
         return readRegister(offset: offset, width: width)
     }
 
     public func write(offset: UInt32, width: AccessWidth, value: UInt32, error: inout BusErrorKind?) {
         guard gate.isOn() else {
+            if boundary.unclockedAccessIsHarmless(offset: offset, width: width, write: value) {
+                log.record(.unclockedAccessWithoutEffect(peripheral: name, register: registerName(at: offset & ~3), enable: gate.bitName, write: value))
+                return
+            }
             log.record(.ignoredWrite(peripheral: name, register: registerName(at: offset & ~3), value: value, reason: .clockDisabled(enable: gate.bitName)))
             return
         }
+        guard boundary.models(offset & ~3) else {
+            return boundary.write(offset: offset, width: width, value: value, name: registerName(at: offset & ~3))
+        }
+        boundary.atReset = false
         writeRegister(offset: offset, width: width, value: value)
     }
 }

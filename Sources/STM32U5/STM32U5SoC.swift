@@ -139,6 +139,7 @@ public final class STM32U5SoC {
             regions.append(MMIORegion(name: "HSPI1 memory", base: 0xA000_0000, size: OCTOSPIWindow.size,
                                       peripheral: missing("HSPI1", 0xA000_0000, unmodelled: true)))
         }
+        regions += STM32U5G7.unmodeledSpace(around: regions, log: log)
         mmioRegions = regions
     }
 

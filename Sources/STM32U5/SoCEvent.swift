@@ -79,6 +79,12 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     case absentPeripheral(peripheral: String, mcu: String, address: UInt32, write: Bool)
     /// An access to a peripheral the member has but the lab does not model.
     case unmodelledPeripheral(peripheral: String, address: UInt32, write: Bool)
+    /// An access to a register (or a whole block) the lab does not model: it answers as
+    /// plain storage (or 0) where the silicon may do more. Recorded once per register and direction.
+    case unmodeledAccess(peripheral: String, register: String, write: Bool, value: UInt32)
+    /// A read (`write` nil) or write to a block whose clock is off that could not change
+    /// anything: the block was still at reset and the access read 0 or wrote the reset value.
+    case unclockedAccessWithoutEffect(peripheral: String, register: String, enable: String, write: UInt32?)
 
     public var message: String {
         switch self {
@@ -123,6 +129,12 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
             "\(w ? "write to" : "read of") 0x\(hex(a)): the \(mcu) has no \(p) (reads 0, writes do nothing)"
         case let .unmodelledPeripheral(p, a, w):
             "\(w ? "write to" : "read of") 0x\(hex(a)) (\(p)): LoaderLab does not model \(p); what follows is not a verdict on the loader"
+        case let .unclockedAccessWithoutEffect(p, r, e, w):
+            "\(p) \(r) " + (w.map { "written with 0x\(hex($0))" } ?? "read") + " while \(e)=0 and \(p) is at reset: "
+                + (w == nil ? "reads 0, as it would with the clock on" : "the register already holds that value")
+        case let .unmodeledAccess(p, r, w, v):
+            (w ? "write of 0x\(hex(v)) to " : "read of ") + r + (p == "no model" ? ", in a peripheral block the lab does not model (reads 0, writes kept nowhere)"
+                : ", a \(p) register the lab does not model (kept as plain storage)")
         }
     }
 

@@ -56,10 +56,10 @@ struct OutsideRepositoryTests {
 
         let identify = try Self.loaderlab(["identify", loader, "--write-board", "mine.json"], in: folder)
         #expect(identify.status == 0, "\(identify.stdout)\n\(identify.stderr)")
-        #expect(identify.stdout.contains("Init succeeds with:") && identify.stdout.contains("IS25LP512M"), identify.stdout)
-        #expect(identify.stdout.contains("PE12  AF10  IO0"), identify.stdout)
+        #expect(identify.stdout.contains("Init succeeds with:") && identify.stdout.contains("IS25LP512M"), "\(identify.stdout)")
+        #expect(identify.stdout.contains("PE12  AF10  IO0"), "\(identify.stdout)")
         let written = try String(contentsOf: folder.appendingPathComponent("mine.json"), encoding: .utf8)
-        #expect(written.contains("\"schema\": 2") && written.contains("\"flash\": \"IS25LP512M\""), written)
+        #expect(written.contains("\"schema\": 2") && written.contains("\"flash\": \"IS25LP512M\""), "\(written)")
 
         let onWritten = try Self.loaderlab(["program", "sample.hex", "--loader", loader, "--board", "mine.json"], in: folder)
         #expect(onWritten.status == 0, "\(onWritten.stdout)\n\(onWritten.stderr)")
@@ -75,6 +75,6 @@ struct OutsideRepositoryTests {
         let folder = try Self.emptyFolder()
         let r = try Self.loaderlab(["program", "x.hex", "--loader", "x.stldr", "--board", "no-such-board"], in: folder)
         #expect(r.status == 2)
-        #expect(r.stderr.contains("no built-in board of that name") && r.stderr.contains("stm32u5a9-mx25lm51245g"), r.stderr)
+        #expect(r.stderr.contains("no built-in board of that name") && r.stderr.contains("stm32u5a9-mx25lm51245g"), "\(r.stderr)")
     }
 }

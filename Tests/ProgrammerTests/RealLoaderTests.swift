@@ -42,9 +42,10 @@ struct RealLoaderTests {
         return (result, try Board.load(path: file.path))
     }
 
-    func program(_ loader: LoaderFile, board: Board, image: FirmwareImage) throws -> SessionReport {
+    func program(_ loader: LoaderFile, board: Board, image: FirmwareImage, verify: VerifyMode = .memoryMapped) throws -> SessionReport {
         var options = SessionOptions()
         options.board = board
+        options.verify = verify
         // Debug builds on a loaded machine: the HAL loader polls the flash in software
         // through a 220 ms block erase; the guard stays, only wider.
         options.hostSecondsPerCall = 900
@@ -95,8 +96,11 @@ struct RealLoaderTests {
         #expect(result.fits == ["MX25LM51245G"], "\(result.text())")
         #expect(board.isOctal && board.pins[.dqs]?.pin == Pin("PA1") && board.pins[.clk] == Board.PinAssignment(pin: Pin("PF10")!, af: 3))
         #expect(board.pins[.io7] == Board.PinAssignment(pin: Pin("PC0")!, af: 3))
-        let report = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000))
+        // ST's U5 BSP loaders leave memory-mapped mode off after Write and turn it on in their
+        // Verify (cubeprogrammer-loader.md §2): programmed with "verify while programming".
+        let report = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000), verify: .loader)
         expectClean(report, "MX25LM51245G on its board")
+        #expect(report.calls.contains { $0.function == "Verify" && $0.result.map { $0 & 0xFFFF_FFFF == 0 } == true })
     }
 
     @Test("The W25Q512 loader on the default IS25LP512M board: flash-part-mismatch is the first error and the only one",

@@ -13,7 +13,7 @@ struct PublicAPITests {
         let clock = VirtualClock()
         let flash = RecordingFlash()
         let soc = STM32U5G7(board: .defaultBoard, flash: flash, clock: clock)
-        #expect(soc.mmioRegions.count == 2 * 21 + 3, "21 register blocks (with DLYB_OCTOSPI1/2 and the HSPI1 stub) × (non-secure, secure) + 3 windows (OCTOSPI1, OCTOSPI2, HSPI1 stub)")
+        #expect(soc.mmioRegions.filter { !$0.name.hasPrefix("unmodeled") }.count == 2 * 21 + 3, "21 register blocks (with DLYB_OCTOSPI1/2 and the HSPI1 stub) × (non-secure, secure) + 3 windows (OCTOSPI1, OCTOSPI2, HSPI1 stub)")
         func find(_ address: UInt32) -> STM32U5G7.MMIORegion? {
             soc.mmioRegions.first { address >= $0.base && UInt64(address) < UInt64($0.base) + UInt64($0.size) }
         }

@@ -36,6 +36,7 @@ struct SysTickNotRunningRule: DiagnosisRule {
             evidence.append("SysTick CTRL/VAL read \(call.sysTickReadsWhileDisabled) times while SysTick_CTRL.ENABLE=0: COUNTFLAG never sets")
         }
         if let hot { evidence.append("spinning in \(hot)") }
+        evidence += context.pollEvidence(call)
         evidence += call.hotSpots.prefix(3).map { "hot: \($0)" }
         return SessionFinding(code: code, severity: .error,
                               message: "\(call.name) waits for a SysTick tick that never comes (no SysTick running, or a tick that only the SysTick interrupt would advance, and loaders run with interrupts off): use a polled counter (DWT CYCCNT, or SysTick with COUNTFLAG polling after enabling it)",
@@ -50,7 +51,7 @@ struct TimeoutRule: DiagnosisRule {
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         guard let (index, call) = context.failedCall, call.isStuck else { return nil }
-        var evidence = call.hotSpots.prefix(3).map { "spinning at \($0)" }
+        var evidence = context.pollEvidence(call) + call.hotSpots.prefix(3).map { "spinning at \($0)" }
         for (entry, event) in context.socEvents() where entry.call == index {
             if case .autoPollStalled = event { evidence.append(context.evidence(entry, event.message)); break }
         }
@@ -75,7 +76,7 @@ struct ReturnValueRule: DiagnosisRule {
             if r0 > 1 {
                 return SessionFinding(code: code, severity: context.failed ? .error : .warning,
                                       message: String(format: "%@ returned 0x%08X: the contract is 1 = success, 0 = failure; the programmer takes any non-zero value as success, so real failures go unnoticed", call.name, r0),
-                                      call: call.name, evidence: ["R0 = \(String(format: "0x%08X", r0))"])
+                                      call: call.name, evidence: ["R0 = \(String(format: "0x%08X", r0))"] + context.pollEvidence(call))
             }
             if r0 == 0, call.function == "Write", call.arguments.count == 3, let flash = run.board?.flash,
                let chunk = context.session.plan.chunks.first(where: { $0.address == call.arguments[0] && $0.bytes.count == Int(call.arguments[1]) }) {
@@ -84,7 +85,8 @@ struct ReturnValueRule: DiagnosisRule {
                     return SessionFinding(code: code, severity: .error,
                                           message: "\(call.name) programmed its data correctly but returned 0, which the programmer reads as failure: return 1 on success (HAL_OK is 0; the loader contract is the opposite)",
                                           call: call.name,
-                                          evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0", chunk.bytes.count, chunk.address)])
+                                          evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0", chunk.bytes.count, chunk.address)]
+                                            + context.pollEvidence(call))
                 }
             }
         }
@@ -116,7 +118,7 @@ struct CallFailedRule: DiagnosisRule {
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         guard let (index, call) = context.failedCall else { return nil }
         if case .returned = call.outcome {} else { return nil }
-        var evidence = [context.run.describe(call)]
+        var evidence = [context.run.describe(call)] + context.pollEvidence(call)
         let events = context.trace.filter { $0.call == index }.suffix(5)
         evidence += events.map { context.evidence($0, $0.event.message) }
         return SessionFinding(code: code, severity: .error,

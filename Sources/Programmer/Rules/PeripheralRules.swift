@@ -10,8 +10,11 @@ struct PeripheralClockRule: DiagnosisRule {
         var evidence: [String] = []
         var bits: [String] = []
         var firstCall: Int?
+        var withoutEffect: [String] = []
         for (entry, event) in context.socEvents() {
             switch event {
+            case .unclockedAccessWithoutEffect:
+                if withoutEffect.count < 4 { withoutEffect.append(context.evidence(entry, event.message)) }
             case .ignoredWrite(_, _, _, .clockDisabled(let bit)), .readWhileClockDisabled(_, _, let bit):
                 if !bits.contains(bit) { bits.append(bit) }
                 if evidence.count < 4 { evidence.append(context.evidence(entry, event.message)) }
@@ -21,6 +24,13 @@ struct PeripheralClockRule: DiagnosisRule {
                 firstCall = firstCall ?? entry.call
             default: break
             }
+        }
+        if evidence.isEmpty, !withoutEffect.isEmpty {
+            // Reads of 0 and writes of the reset value to a block still at reset: the same
+            // outcome as with the clock on, so not a mistake (Diagnosis lists it last).
+            return SessionFinding(code: code, severity: .note,
+                                  message: "the loader touched a peripheral before enabling its clock, but only read registers that hold 0 or wrote the values they already held: no effect on the outcome",
+                                  call: nil, evidence: withoutEffect)
         }
         guard !evidence.isEmpty else { return nil }
         let what = bits.isEmpty ? "a peripheral's kernel clock" : bits.joined(separator: ", ")
@@ -80,12 +90,13 @@ struct MemoryMappedActiveRule: DiagnosisRule {
         if evidence.isEmpty, let (index, call) = context.failedCall, case .returned = call.outcome,
            ["Write", "SectorErase", "MassErase"].contains(call.function),
            call.memoryMappedAtStart, call.memoryMappedAtEnd,
-           !context.socEvents().contains(where: { if case .abort = $0.event { return $0.entry.call == index }; return false }) {
+           !context.socEvents().contains(where: { if case .abort = $0.event { return $0.entry.call == index }; return false }),
+           // A call that did reach the flash was not refused (it left memory-mapped mode and came back).
+           !context.flashEvents().contains(where: { $0.entry.call == index }) {
             memoryMapped = true
             firstCall = index
             evidence.append("OCTOSPI\(context.session.options.board.octospi.instance) was in memory-mapped mode (CR.FMODE=11, SR.BUSY=1 after the first window access) for all of \(call.name), and \(call.name) never set CR.ABORT")
-            let sent = context.flashEvents().filter { $0.entry.call == index }.count
-            evidence.append(sent == 0 ? "the flash saw no command during \(call.name)" : "the flash saw \(sent) events during \(call.name)")
+            evidence.append("the flash saw no command during \(call.name), : the call gave up without leaving memory-mapped mode (as HAL_OSPI_Command does, returning HAL_ERROR while its driver state is BUSY_MEM_MAPPED)")
         }
         guard !evidence.isEmpty, context.failed else { return nil }
         return SessionFinding(code: code, severity: .error,
