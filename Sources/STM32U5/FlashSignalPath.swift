@@ -226,10 +226,12 @@ public final class FlashSignalPath {
                 blockedLines.insert(l)
             }
         }
-        // A strobed read samples every data line with DQS: without it no data bit is taken.
+        // A strobed read samples every data line with DQS: without it no data bit is taken,
+        // though the command phases went out.
+        var strobeMissing = false
         if transaction.dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
             blocks.append(b)
-            blockedLines.formUnion(dataLines)
+            strobeMissing = true
         }
         if lastBlocked[instance] != blocks {
             blocks.forEach(log.record)
@@ -248,7 +250,7 @@ public final class FlashSignalPath {
         deliveringInstances.insert(instance)
         checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz)
         var sent = transaction
-        let dataBlocked = blockedLines.intersection(dataLines)
+        let dataBlocked = strobeMissing ? dataLines : blockedLines.intersection(dataLines)
         if case .write(let bytes) = transaction.direction, !dataBlocked.isEmpty {
             let (forced, mask) = floatingByte(lines: transaction.dataFormat.lines, reading: false, blocked: dataBlocked)
             sent.direction = .write(bytes.map { ($0 & ~mask) | forced })
