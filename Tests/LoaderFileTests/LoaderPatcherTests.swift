@@ -143,7 +143,7 @@ import Testing
         var board = Board.defaultBoard
         board.pins[.clk] = .init(pin: Pin(port: 1, number: 11), af: 10)
         #expect(throws: LoaderPatchError.board(.pinCannotCarrySignal(
-            file: "b.json", signal: .clk, pin: Pin(port: 1, number: 11), port: 1, candidates: ["PA3 (AF10)", "PB10 (AF10)", "PE10 (AF10)"]
+            file: "b.json", signal: .clk, pin: Pin(port: 1, number: 11), port: 1, candidates: ["PA3 (AF10)", "PB10 (AF10)", "PE10 (AF10)", "PF10 (AF3)"]
         ))) {
             try Self.patcher().patch(board: board, outputName: "x.stldr", boardFile: "b.json")
         }
