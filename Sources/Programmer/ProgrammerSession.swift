@@ -397,7 +397,7 @@ final class SessionRun {
         try? board.machine.writeMemory([0x00, 0xBE, 0x00, 0x00], at: SimulatedBoard.sramBase)
         // Allocated NOBITS sections no program header covers (IAR's "P1-P2 ui" .noinit) are
         // the loader's own variables past its download, not stack: the paint starts above them.
-        for section in loader.elf.sections where section.flags & 0x2 != 0 && section.size > 0
+        for section in loader.elf.sections where section.type == 8 && section.flags & 0x2 != 0 && section.size > 0
             && section.address >= end && section.address < end &+ 0x3FC {
             memoryEnd = max(memoryEnd, section.address &+ section.size)
         }

@@ -71,7 +71,7 @@ public final class FlashSignalPath {
         /// A strobed read also needs DQS routed.
         var strobedRead: Bool
     }
-    private var routingCache: (key: RoutingKey, blocks: [SoCEvent], blockedLines: Set<Int>)?
+    private var routingCache: (key: RoutingKey, blocks: [SoCEvent], blockedLines: Set<Int>, strobeMissing: Bool)?
     private var routingStateNow: [UInt32] = []
     private var routingStateCached: [UInt32] = []
     /// GPIO ports that carry the board's flash signals.
@@ -257,6 +257,7 @@ public final class FlashSignalPath {
 
         var blocks: [SoCEvent] = []
         var blockedLines: Set<Int> = []
+        var strobeMissing = false
         var fresh = true
         let key = RoutingKey(instance: instance, fsel: fsel, commandLines: commandLines, dataLines: dataLines, fclkHz: fclkHz,
                              strobedRead: transaction.dataStrobe && reading)
@@ -265,6 +266,7 @@ public final class FlashSignalPath {
             if let cached = routingCache, cached.key == key, routingStateCached == routingStateNow {
                 blocks = cached.blocks
                 blockedLines = cached.blockedLines
+                strobeMissing = cached.strobeMissing
                 fresh = false
             }
         }
@@ -278,17 +280,18 @@ public final class FlashSignalPath {
                     blockedLines.insert(l)
                 }
             }
-            // A strobed read samples every data line with DQS: without it no data bit is taken.
+            // A strobed read samples every data line with DQS: without it no data bit is taken,
+            // though the command phases went out.
             if transaction.dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
                 blocks.append(b)
-                blockedLines.formUnion(dataLines)
+                strobeMissing = true
             }
             if lastBlocked[instance] != blocks {
                 blocks.forEach(log.record)
                 lastBlocked[instance] = blocks
             }
             if reusesRouting && !permissive {
-                routingCache = (key, blocks, blockedLines)
+                routingCache = (key, blocks, blockedLines, strobeMissing)
                 swap(&routingStateCached, &routingStateNow)
             }
         }
@@ -305,7 +308,7 @@ public final class FlashSignalPath {
         deliveringInstances.insert(instance)
         if fresh { checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz) }
         var sent = transaction
-        let dataBlocked = blockedLines.intersection(dataLines)
+        let dataBlocked = strobeMissing ? dataLines : blockedLines.intersection(dataLines)
         if case .write(let bytes) = transaction.direction, !dataBlocked.isEmpty {
             let (forced, mask) = floatingByte(lines: transaction.dataFormat.lines, reading: false, blocked: dataBlocked)
             sent.direction = .write(bytes.map { ($0 & ~mask) | forced })

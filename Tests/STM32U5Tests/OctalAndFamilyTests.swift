@@ -24,7 +24,7 @@ import VirtualTime
     }
 
     /// 8D-8D-8D read of the status register with DQS (MX25LM 05h/FAh, CCR: IMODE/ADMODE/DMODE 8 lines, DTR, ISIZE 16-bit, ADSIZE 32-bit, DQSE).
-    static let octalDTRRead: UInt32 = 0x2C | (4 << 8) | (1 << 11) | (3 << 12) | (4 << 24) | (1 << 27) | (1 << 29) | 4
+    static let octalDTRRead: UInt32 = 0x1C | (4 << 8) | (1 << 11) | (3 << 12) | (4 << 24) | (1 << 27) | (1 << 29)
 
     @Test("An 8-line DTR read goes out with a 2-byte instruction, DTR phases and the data strobe when OCTOSPIM routes IO[7:4] and DQS")
     func octalTransactionReachesTheFlash() throws {
@@ -63,6 +63,13 @@ import VirtualTime
     @Test("DLYB: ST's calibration (SEL = 12, UNIT = 0… until LNG[10:0] ≠ 0 and LNG[11:10] ≠ 11) finds one FCLK period")
     func delayBlockCalibration() throws {
         let b = octalBench(pcr1: 0x0301_0111)
+        // Kernel clock MSIK at 48 MHz (ICSCR1: MSIRGSEL, MSIKRANGE 0; CCIPR2.OCTOSPISEL = 01), no prescaler: the
+        // delay line's 12 cells can span a 20.8 ns period, as they cannot at the 4 MHz reset clock.
+        b.write(Bench.rcc + 0x08, 0x4080_0000)
+        b.modify(Bench.rcc + 0xE4, clear: 3 << 20, set: 1 << 20)
+        b.write(Bench.cr, 3 << 8)
+        b.write(Bench.dcr2, 0)
+        b.write(Bench.cr, 3 << 8 | 1)
         let dlyb: UInt32 = 0x420C_F000
         b.write(dlyb, 0b11) // DEN | SEN
         var found: (unit: UInt32, lng: UInt32)?
@@ -75,8 +82,9 @@ import VirtualTime
             if lng & 0x7FF != 0, lng & 0xC00 != 0xC00 { found = (unit, lng); break }
         }
         let f = try #require(found, "the calibration never ends")
-        // FCLK = 4 MHz MSIS / 2 = 2 MHz: a period of 500 ns is longer than 12 cells can span.
-        _ = f
+        // One period = 12 cells of (100 + 25 × UNIT) ps at the found UNIT, not at the one before.
+        #expect(12 * (100 + 25 * UInt64(f.unit)) >= 20_833 && 12 * (100 + 25 * UInt64(f.unit - 1)) < 20_833 + 12 * 25, "\(f)")
+        #expect(f.lng >> 10 != 0b11)
         b.write(dlyb, 0)
         #expect(b.read(dlyb) == 0)
     }
