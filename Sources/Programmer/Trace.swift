@@ -153,11 +153,14 @@ public final class TraceSink {
     private let handle: FileHandle
     private var buffer = Data()
 
+    /// Truncates and writes `path` in place (never a new file renamed over it, which would
+    /// replace a link's target or a device node): the CLI checks the path first.
     public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     func write(_ entry: TraceEntry) {
