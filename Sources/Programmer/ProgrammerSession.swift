@@ -45,8 +45,11 @@ public struct SessionProgress: Sendable {
 /// For each operation (erase, program, verify through the loader) the loader is downloaded
 /// afresh (only PT_LOAD file bytes; the rest of RAM keeps what it held), a `BKPT` is put at
 /// the RAM base, LR = base|1, MSP = end of the downloaded bytes + 0x3FC, `Init` runs once,
-/// then the operation's calls (cubeprogrammer-loader.md §1.4). The read-back goes over the
-/// debug port through the memory-mapped window for NOR_FLASH devices.
+/// then the operation's calls (cubeprogrammer-loader.md §1.4). The read-back is an operation
+/// too: download and `Init`, then the debug port reads the memory-mapped window (NOR_FLASH)
+/// or the loader's `Read` runs. ST's own BSP loaders leave memory-mapped mode off after
+/// `Write` and work with the programmer, so its read-back cannot rely on the state `Write`
+/// left (§2: "depends on Verify or on a fresh operation (reload + Init)").
 public final class ProgrammerSession {
     public let loader: LoaderFile
     public let imageName: String
@@ -511,7 +514,7 @@ final class SessionRun {
     }
 
     private func verifyThroughWindow() {
-        guard let board else { return }
+        guard let board, download(operation: "verify"), callInit(operation: "verify") else { return }
         for chunk in plan.chunks {
             switch board.soc.debugRead(address: chunk.address, count: chunk.bytes.count) {
             case .success(let bytes):
@@ -525,7 +528,7 @@ final class SessionRun {
     }
 
     private func verifyThroughRead() {
-        guard let board else { return }
+        guard let board, download(operation: "verify"), callInit(operation: "verify") else { return }
         let buffer = bufferAddresses()[0]
         for (i, chunk) in plan.chunks.enumerated() {
             guard invoke("verify", "Read", label: "Read#\(i + 1)", [chunk.address, UInt32(chunk.bytes.count), buffer], limit: options.timeouts.other) else {

@@ -115,7 +115,7 @@ struct MemoryMappedNotRestoredRule: DiagnosisRule {
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         guard let why = context.run.mappedReadFailure else { return nil }
         return SessionFinding(code: code, severity: .error,
-                              message: "after programming, the OCTOSPI is not in memory-mapped mode, so the programmer's read-back through \(String(format: "0x%08X", context.session.layout.base)) fails: re-enter memory-mapped mode at the end of Write and the erases",
+                              message: "the OCTOSPI is not in memory-mapped mode after the Init that precedes the programmer's read-back, so the read-back through \(String(format: "0x%08X", context.session.layout.base)) fails: Init must leave memory-mapped mode on (the programmer reloads the loader and calls Init before it reads back)",
                               call: context.calls.last?.name, evidence: [why])
     }
 }
