@@ -30,7 +30,7 @@ struct InputOutputRobustnessTests {
         #expect(Self.fileType(link) == .typeSymbolicLink, "the link is still a link")
         let written = try String(contentsOfFile: target, encoding: .utf8)
         #expect(written.hasPrefix("[") && written.contains("pc=0x"), "the trace went to the link's target: \(written.prefix(200))")
-        R.expectResidentPeakBelowOneGiB()
+        R.expectResidentPeakBelowOneGiB(r)
     }
 
     @Test func aFIFOOrADirectoryAsTraceIsRefusedBeforeTheSession() throws {

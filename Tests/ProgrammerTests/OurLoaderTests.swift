@@ -29,7 +29,7 @@ struct OurLoaderTests {
         expectClean(report)
         #expect(report.programmerLog.contains("Erasing external memory sectors [0 191]"))
         #expect(report.programmerLog.contains("Download verified successfully"))
-        #expect(report.calls.filter { $0.function == "Init" }.count == 2, "one Init per operation")
+        #expect(report.calls.filter { $0.function == "Init" }.count == 3, "one Init per operation: erase, program, read-back")
         #expect(report.calls.filter { $0.function == "Write" }.allSatisfy { $0.result == 1 })
         // The programmer gives ~1 KiB of stack; the loader must stay well inside it.
         #expect((report.maxStackDepth ?? .max) < 0x3FC)
