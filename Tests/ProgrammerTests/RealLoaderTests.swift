@@ -101,6 +101,11 @@ struct RealLoaderTests {
         let report = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000), verify: .loader)
         expectClean(report, "MX25LM51245G on its board")
         #expect(report.calls.contains { $0.function == "Verify" && $0.result.map { $0 & 0xFFFF_FFFF == 0 } == true })
+        // The programmer's own read-back is an operation of its own (download + Init, which
+        // leaves memory-mapped mode on), so the window read needs no help from Write.
+        let mapped = try program(loader, board: board, image: Self.sample(cutTo: 0x1_0000), verify: .memoryMapped)
+        expectClean(mapped, "MX25LM51245G on its board, read back through the window")
+        #expect(mapped.calls.last?.function == "Init", "the read-back operation's Init comes last")
     }
 
     @Test("The W25Q512 loader on the default IS25LP512M board: flash-part-mismatch is the first error and the only one",
