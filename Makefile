@@ -7,12 +7,13 @@ SAMPLE := build/sample-reported.hex
 .PHONY: deps loader fixtures demo test full-chip fuzz clean
 
 # Debian packages: Unicorn (the emulator), bare-metal GCC with newlib headers (the GCC and
-# ST-HAL test loaders in Tests/Fixtures), gdb-multiarch (the GDB server tests).
-DEBS := libunicorn-dev pkg-config gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch
+# ST-HAL test loaders in Tests/Fixtures), gdb-multiarch (the GDB server tests), GNU time (the
+# resident peak of the memory-cap tests).
+DEBS := libunicorn-dev pkg-config gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch time
 
 deps:
 	@if ! pkg-config --exists unicorn 2>/dev/null || ! command -v arm-none-eabi-gcc >/dev/null \
-	    || ! command -v gdb-multiarch >/dev/null; then \
+	    || ! command -v gdb-multiarch >/dev/null || [ ! -x /usr/bin/time ]; then \
 	  echo "Installing $(DEBS)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(DEBS) >/dev/null; \

@@ -13,7 +13,7 @@ struct RobustnessTests {
         var signalled: Bool
         var stdout: String
         var stderr: String
-        /// This child's own resident peak (wait4's rusage), in KiB.
+        /// The run's own resident peak in KiB (GNU time's %M), -1 when not measured.
         var residentPeakKiB: Int
     }
 
@@ -26,20 +26,24 @@ struct RobustnessTests {
     /// 1 GiB of address space.
     static let sessionCap = 4 << 20
 
-    /// The run's own resident peak, not that of every child the test process has waited for
-    /// (other tests run `loaderlab` beside this one).
+    /// The run's own resident peak as GNU time measures it (it forks the run from its own small
+    /// image): neither `RUSAGE_CHILDREN` (every child of this process, other tests' included)
+    /// nor the spawned shell's rusage (a vfork child's exec records the parent's high-water
+    /// mark) is the run's.
     static func expectResidentPeakBelowOneGiB(_ run: Run, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(run.residentPeakKiB >= 0, "GNU time (Debian package time) is needed to measure the run's peak", sourceLocation: sourceLocation)
         #expect(run.residentPeakKiB < 1 << 20, "the run's resident peak was \(run.residentPeakKiB) KiB", sourceLocation: sourceLocation)
     }
 
-    /// `loaderlab ARGS` in a shell that first caps its virtual memory (default 1 GiB), spawned
-    /// and reaped here so that `wait4` gives this child's rusage.
+    /// `loaderlab ARGS` in a shell that first caps its virtual memory (default 1 GiB), under
+    /// GNU time for the run's own resident peak.
     static func capped(_ arguments: [String], kib: Int = 1 << 20) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loaderlab-capped-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("stdout").path, err = directory.appendingPathComponent("stderr").path
-        let script = "cd \"$1\" && ulimit -v \(kib) && shift 2 && exec \"$0\" \"$@\" >\"\(out)\" 2>\"\(err)\""
+        let peak = directory.appendingPathComponent("peak").path
+        let script = "cd \"$1\" && ulimit -v \(kib) && shift 2 && exec /usr/bin/time -f %M -o \"\(peak)\" \"$0\" \"$@\" >\"\(out)\" 2>\"\(err)\""
         let argv = ["/bin/sh", "-c", script, ProgramCommandTests.executable, Repository.root.path, "--"] + arguments
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
@@ -52,7 +56,8 @@ struct RobustnessTests {
         let signal = status & 0x7F
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         return Run(status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, signalled: signal != 0 && signal != 0x7F,
-                   stdout: read(out), stderr: read(err), residentPeakKiB: usage.ru_maxrss)
+                   stdout: read(out), stderr: read(err),
+                   residentPeakKiB: read(peak).split(separator: "\n").last.flatMap { Int($0) } ?? -1)
     }
 
     static func write(_ bytes: [UInt8], _ name: String) throws -> String {
