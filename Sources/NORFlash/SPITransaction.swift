@@ -122,6 +122,10 @@ public protocol SPIDevice: AnyObject {
     /// When the device will next change state by itself (a program or erase completing),
     /// so a controller that polls can move the clock straight there. Nil when idle.
     var nextSelfTimedChange: DeviceTime? { get }
+    /// The device will answer a status read the same way for ever: an operation that never
+    /// completes (a stuck part) or no supply. A controller polling it may let time pass
+    /// without simulating each poll.
+    var isFrozen: Bool { get }
 }
 
 import Foundation

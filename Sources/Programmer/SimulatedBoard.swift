@@ -84,6 +84,7 @@ final class PCStampingDevice: SPIDevice {
     }
 
     var nextSelfTimedChange: DeviceTime? { flash.nextSelfTimedChange }
+    var isFrozen: Bool { flash.isFrozen }
 }
 
 /// One identification read a loader made (JEDEC ID or SFDP), with the bytes the flash drove.

@@ -70,6 +70,9 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     var lastStatus: UInt32 = 0
     /// Polls issued by the last auto-polling run, counted even when the clock jumped.
     public internal(set) var pollCount: UInt64 = 0
+    /// When the current auto-polling run started, and the time of one poll (transfer + PIR gap).
+    var pollStarted: DeviceTime = .zero
+    var pollPeriod: DeviceTime = .zero
     private var lastReportedFCLK: UInt64 = 0
 
     var signalPath: FlashSignalPath?
@@ -171,7 +174,9 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     func readRegister(offset: UInt32, width: AccessWidth) -> UInt32 {
         let reg = offset & ~3
         switch reg {
-        case Offset.sr: return RegisterAccess.extract(status, offset: offset, width: width)
+        case Offset.sr:
+            waitOnStuckDevice()
+            return RegisterAccess.extract(status, offset: offset, width: width)
         case Offset.fcr: return 0
         case Offset.dr: return readData(width: width)
         case Offset.cr: return RegisterAccess.extract(cr & ~2, offset: offset, width: width)

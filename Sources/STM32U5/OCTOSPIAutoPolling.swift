@@ -14,6 +14,8 @@ extension OCTOSPI {
         let or = cr & (1 << 23) != 0
         let stopOnMatch = cr & (1 << 22) != 0
         pollCount = 0
+        pollStarted = clock.now
+        pollPeriod = .zero
         activity = .polling(matched: false)
         for _ in 0..<OCTOSPI.maxPollIterations {
             let t = cmd.transaction(address: register(Offset.ar), direction: .read(count: count))
@@ -32,6 +34,7 @@ extension OCTOSPI {
             }
             let hz = kernelClock().hz
             let gap = DeviceTime.cycles(interval * prescaler, atHertz: hz)
+            pollPeriod = d + gap
             guard outcome.delivered, let next = signalPath?.device.nextSelfTimedChange, next > clock.now else {
                 log.record(.autoPollStalled(instance: instance, status: status, mask: mask, match: match))
                 return
@@ -41,5 +44,20 @@ extension OCTOSPI {
             if period.picoseconds > 0 { pollCount += waitedFor.picoseconds / period.picoseconds }
             clock.advance(to: next)
         }
+    }
+
+    /// The CPU reads SR while auto-polling waits on a part that will never answer otherwise
+    /// (an injected stuck-busy fault or power loss). Polls at a fixed rate could never match, and simulating each
+    /// one until the loader's own deadline (seconds at 160 MHz) would take minutes of host time,
+    /// so each such read lets time pass: one poll period, or a sixteenth of the time waited so
+    /// far, whichever is longer. A deadline loop around the read then expires after a few
+    /// hundred reads, at most 1/16 later than it would on silicon; the call ends the way the
+    /// loader's own timeout makes it end, not by the lab's call limit.
+    func waitOnStuckDevice() {
+        guard case .polling(matched: false) = activity, signalPath?.device.isFrozen == true else { return }
+        let waited = clock.now - pollStarted
+        let step = max(pollPeriod, DeviceTime(picoseconds: waited.picoseconds / 16), .microseconds(1))
+        if pollPeriod.picoseconds > 0 { pollCount += step.picoseconds / pollPeriod.picoseconds }
+        clock.advance(by: step)
     }
 }

@@ -14,6 +14,7 @@ final class RecordingFlash: SPIDevice {
     let id: [UInt8] = [0x9D, 0x60, 0x1A]
 
     var nextSelfTimedChange: DeviceTime? { busyUntil }
+    var isFrozen: Bool { false }
 
     func exchange(_ t: SPITransaction, at now: DeviceTime) -> [UInt8] {
         received.append(t)
