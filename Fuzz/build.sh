@@ -20,9 +20,9 @@ module() {  # NAME: Sources/NAME/**/*.swift -> $OUT/libNAME.a + NAME.swiftmodule
   [[ -f "$stamp" ]]
 }
 
-for m in VirtualTime ELF Board FirmwareImage LoaderFile CortexM NORFlash STM32U5 Programmer; do module "$m"; done
+for m in VirtualTime ELF NORFlash Board FirmwareImage LoaderFile CortexM STM32U5 Programmer; do module "$m"; done
 
-LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lNORFlash -lCortexM -lLoaderFile -lFirmwareImage -lBoard -lELF -lVirtualTime -lunicorn)
+LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lFirmwareImage -lELF -lVirtualTime -lunicorn)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(loader image board session)
 for t in "${targets[@]}"; do
