@@ -32,16 +32,28 @@ public enum LoaderIdentifier {
     /// Runs the identification. `mcu` overrides the inference.
     public static func identify(loader: LoaderFile, mcu override: String? = nil, options base: SessionOptions = SessionOptions()) -> LoaderIdentification {
         let deviceName = loader.storageInfo?.deviceName
-        let (member, reason) = override.flatMap { name in MCUDescription.named(name).map { ($0.member(matching: name) ?? name.uppercased(), "given with --mcu") } }
-            ?? inferMCU(loader: loader, deviceName: deviceName)
         var options = base
-        var permissiveBoard = Board(schema: 2, name: "identify", mcu: member, flash: Board.defaultBoard.flash,
-                                    octospi: .init(instance: 1, port: 1), pins: [:], clock: Board.defaultBoard.clock)
-        options.board = permissiveBoard
         options.diagnoseUninitializedRAM = false
-        let session = ProgrammerSession(probing: loader, options: options)
         let defaultPart = FlashPart.part(named: Board.defaultBoard.flash) ?? FlashPart.all[0]
-        let first = session.probeInit(board: permissiveBoard, part: defaultPart, permissive: true)
+        func permissive(_ member: String) -> Board {
+            Board(schema: 2, name: "identify", mcu: member, flash: Board.defaultBoard.flash,
+                  octospi: .init(instance: 1, port: 1), pins: [:], clock: Board.defaultBoard.clock)
+        }
+        let member: String, reason: String
+        let session: ProgrammerSession
+        let first: InitProbe?
+        if let given = override.flatMap({ name in MCUDescription.named(name).map { ($0.member(matching: name) ?? name.uppercased(), "given with --mcu") } })
+            ?? namedMCU(loader: loader, deviceName: deviceName) {
+            (member, reason) = given
+            options.board = permissive(member)
+            session = ProgrammerSession(probing: loader, options: options)
+            first = session.probeInit(board: options.board, part: defaultPart, permissive: true)
+        } else {
+            options.board = permissive(MCUDescription.family[0].members[0])
+            session = ProgrammerSession(probing: loader, options: options)
+            (member, reason, first) = probeLines(session: session, loader: loader, part: defaultPart, board: permissive)
+        }
+        var permissiveBoard = permissive(member)
         var probes: [InitProbe] = []
         var seen: Set<String> = []
         for part in FlashPart.all where seen.insert(part.name.uppercased()).inserted {
@@ -79,22 +91,44 @@ public enum LoaderIdentifier {
         return "identified-" + stem.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
     }
 
-    /// The member a loader names ("…STM32U599…", "U5A9") or, failing that, the smallest line
-    /// whose RAM holds the loader's segments.
-    static func inferMCU(loader: LoaderFile, deviceName: String?) -> (String, String) {
+    /// The member a loader names in its DeviceName or file name ("…STM32U599…", "U5A9").
+    static func namedMCU(loader: LoaderFile, deviceName: String?) -> (String, String)? {
         let text = ((deviceName ?? "") + " " + loader.name).uppercased()
-        if let range = text.range(of: #"U5[0-9A-G][0-9]"#, options: .regularExpression) {
-            let name = "STM32" + text[range]
-            if MCUDescription.named(name) != nil {
-                return (name, "named in the loader's \(deviceName?.uppercased().contains(String(text[range])) == true ? "DeviceName" : "file name")")
-            }
-        }
+        guard let range = text.range(of: #"U5[0-9A-G][0-9]"#, options: .regularExpression) else { return nil }
+        let name = "STM32" + text[range]
+        guard MCUDescription.named(name) != nil else { return nil }
+        return (name, "named in the loader's \(deviceName?.uppercased().contains(String(text[range])) == true ? "DeviceName" : "file name")")
+    }
+
+    /// A loader that does not name its MCU: `Init` runs on each line whose RAM holds the
+    /// loader, smallest first, and the first line that has every peripheral the loader
+    /// touched and every pin it routed to the flash is taken. The smallest line alone (a
+    /// U535: one OCTOSPI, no OCTOSPIM, no port F) would hide the wiring of a loader written
+    /// for a bigger member and write no board.
+    static func probeLines(session: ProgrammerSession, loader: LoaderFile, part: FlashPart,
+                           board: (String) -> Board) -> (String, String, InitProbe?) {
         let ends: [UInt64] = loader.loadSegments.map { UInt64($0.virtualAddress) + UInt64($0.memorySize) }
         let ramEnd: UInt64 = ends.filter { (v: UInt64) in v >= 0x2000_0000 && v < 0x2800_0000 }.max() ?? 0
-        for line in MCUDescription.family where line.programmerRAM.end >= ramEnd + 0x400 {
-            return (line.members[0], String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX); use --mcu to choose", ramEnd))
+        let lines = MCUDescription.family.filter { $0.programmerRAM.end >= ramEnd + 0x400 }
+        guard let smallest = lines.first else {
+            let member = MCUDescription.family.last!.members.last!
+            return (member, "not named by the loader and larger than every line's RAM", session.probeInit(board: board(member), part: part, permissive: true))
         }
-        return (MCUDescription.stm32u5f7.members.last!, "not named by the loader and larger than every line's RAM")
+        var fallback: (String, InitProbe?)?
+        for line in lines {
+            let member = line.members[0]
+            let probe = session.probeInit(board: board(member), part: part, permissive: true)
+            guard let probe, probe.absentPeripherals.isEmpty else { continue }
+            let wired = FlashSignal.quad.allSatisfy { s in probe.pins.contains { $0.signal == s } }
+            if wired {
+                let why = line.line == smallest.line ? "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) has every peripheral and pin its Init used; use --mcu to choose"
+                    : "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and has every peripheral and pin its Init used; use --mcu to choose"
+                return (member, String(format: why, ramEnd), probe)
+            }
+            fallback = fallback ?? (member, probe)
+        }
+        let (member, probe) = fallback ?? (smallest.members[0], session.probeInit(board: board(smallest.members[0]), part: part, permissive: true))
+        return (member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and that it ran on without touching a missing peripheral (no line showed its flash pins); use --mcu to choose", ramEnd), probe)
     }
 
     /// Among the parts `Init` accepts, the one the loader's name mentions (longest common
