@@ -12,7 +12,7 @@ enum OctalFixture {
     static var available: Bool {
         let env = ProcessInfo.processInfo.environment
         let tools = [env["CLANG"] ?? "/opt/swift/usr/bin/clang", env["LLD"] ?? "/opt/swift/usr/bin/ld.lld"]
-        let built = ["mx25lm51245g_ok", "mx25lm51245g_str_dummy"].allSatisfy {
+        let built = ["mx25lm51245g_u5a9_ok", "mx25lm51245g_u5a9_str_dummy"].allSatisfy {
             FileManager.default.fileExists(atPath: Repository.path("build/parts/\($0).stldr"))
         }
         return built || tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
@@ -48,7 +48,7 @@ struct OctalPartLoaderTests {
     @Test("programs and verifies the sample image on its board with no finding above note, read back through the window and through Verify",
           arguments: [VerifyMode.memoryMapped, .loader])
     func programsTheSampleImage(verify: VerifyMode) throws {
-        let report = try Self.run("mx25lm51245g_ok", image: RealLoaderTests.sample(cutTo: 0x1_0000), verify: verify)
+        let report = try Self.run("mx25lm51245g_u5a9_ok", image: RealLoaderTests.sample(cutTo: 0x1_0000), verify: verify)
         expectClean(report, "sample image, verify \(verify.rawValue)")
         // It really spoke 8D-8D-8D: the last commands are octal ones, not a quad or SPI fallback.
         #expect(report.lastFlashCommands.contains { $0.contains("Octa") && $0.contains("8-8-8") }, "\(report.lastFlashCommands)")
@@ -56,12 +56,23 @@ struct OctalPartLoaderTests {
 
     @Test("odd starts and lengths, a partial block and data across 16 MiB: DTR programs whole words, padded with FFh")
     func programsTheTrickyImage() throws {
-        expectClean(try Self.run("mx25lm51245g_ok", image: Fixtures.trickyImage), "tricky image")
+        expectClean(try Self.run("mx25lm51245g_u5a9_ok", image: Fixtures.trickyImage), "tricky image")
+    }
+
+    @Test("identify finds the U5A9, the octal wiring of the built-in board with DQS, and the MX25LM51245G as the only part its Init accepts")
+    func identifiedAsItsBoard() throws {
+        let result = LoaderIdentifier.identify(loader: try Self.loader("mx25lm51245g_u5a9_ok"))
+        #expect(result.mcu == "STM32U5A9")
+        #expect(result.fits == ["MX25LM51245G"], "\(result.text())")
+        let identified = try #require(result.board, "\(result.text())")
+        let builtIn = try #require(BuiltInBoards.named(Self.board))
+        #expect(identified.isOctal && identified.pins == builtIn.pins, "\(identified.pins)")
+        #expect(identified.clock.sysclkHz == 48_000_000, "SYSCLK after Init: MSIS range 0")
     }
 
     @Test("DTR reads with the SPI Fast Read's 8 dummy clocks while CR2 DC says 20: dummy-cycles is the first error, naming the read and both counts")
     func strDummyCyclesInDTR() throws {
-        let report = try Self.run("mx25lm51245g_str_dummy", image: RealLoaderTests.sample(cutTo: 0x1_0000))
+        let report = try Self.run("mx25lm51245g_u5a9_str_dummy", image: RealLoaderTests.sample(cutTo: 0x1_0000))
         #expect(report.result == "failed")
         let first = try #require(report.findings.first, "\(report.text())")
         #expect(first.code == "dummy-cycles", "\(report.findings.map(\.code))\n\(report.text())")

@@ -21,8 +21,8 @@ VARIANTS=(
   "w25q512jv_qe_sr1_only|PART_W25Q512JV|BUG_QE_SR1_ONLY"
   "mt25ql512abb_ok|PART_MT25QL512ABB|"
   "mt25ql512abb_fsr_ignored|PART_MT25QL512ABB|BUG_FSR_IGNORED"
-  "mx25lm51245g_ok|PART_MX25LM51245G||octal.c"
-  "mx25lm51245g_str_dummy|PART_MX25LM51245G|BUG_STR_DUMMY|octal.c"
+  "mx25lm51245g_u5a9_ok|PART_MX25LM51245G||octal.c"
+  "mx25lm51245g_u5a9_str_dummy|PART_MX25LM51245G|BUG_STR_DUMMY|octal.c"
 )
 
 mkdir -p "$OUT" "$OBJ"
