@@ -12,9 +12,10 @@
  * IO5 PC2, IO6 PC3, IO7 PC0 (AF3), the rest AF10.
  *
  * Init starts in SPI (1S-1S-1S): resets the part in every protocol it may have been left in,
- * reads the JEDEC ID (C2 85 3A), writes CR2 (72h) at 0x0000_0000 with DOPI = 1, reads it back
- * in 8D-8D-8D and from then on speaks 8D-8D-8D only: two-byte instructions (opcode, then its inverse), 4-byte addresses
- * on both edges, data strobed by DQS through the calibrated delay block. It leaves the
+ * reads the JEDEC ID (C2 85 3A), writes CR2 (72h) at 0x0000_0000 with DOPI = 1, reads it
+ * back in 8D-8D-8D and from then on speaks 8D-8D-8D only: two-byte instructions (opcode,
+ * then its inverse), 4-byte addresses on both edges, data strobed by DQS through the
+ * calibrated delay block. It leaves the
  * OCTOSPI memory-mapped with the 8DTRD read (EEh/11h), so the programmer reads the window.
  * No interrupts; every wait has a deadline.
  *
@@ -400,7 +401,9 @@ static int reset_to_spi(void)
     if (!transfer(CCR_IMODE_8 | CCR_ISIZE_16, 0, OPI_RSTEN, 0, 0, 0, 0)
         || !transfer(CCR_IMODE_8 | CCR_ISIZE_16, 0, OPI_RST, 0, 0, 0, 0)) return 0;
     if (!spi_command(SPI_RSTEN) || !spi_command(SPI_RST)) return 0;
-    /* Reset recovery (tREADY2): a few hundred microseconds at most when nothing was busy. */
+    /* Reset recovery: about 4 ms at 48 MHz, longer than the part needs when no program or
+     * erase was cut short (tREADY2; the exact figure not confirmed). If one was, the ID
+     * below is not read and Init fails rather than guess. */
     for (volatile uint32_t i = 0; i < 40000u; i++) {
     }
     return 1;
