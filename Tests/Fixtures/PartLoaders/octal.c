@@ -53,6 +53,7 @@ _Static_assert(sizeof(struct StorageInfo) == 200, "StorageInfo must be exactly 2
 #define FLASH_SIZE   0x04000000u
 #define PAGE_SIZE    0x100u
 #define SECTOR_SIZE  0x1000u
+#define BLOCK_SIZE   0x10000u
 
 __attribute__((section(".Dev_info"), used))
 const struct StorageInfo StorageInfo = {
@@ -140,6 +141,7 @@ extern uint32_t __bss_end__[];
 #define OPI_RDCR2       OPI(0x71)  /* 718Eh: CR2 at a 4-byte address */
 #define OPI_PP4B        OPI(0x12)  /* 12EDh */
 #define OPI_SE4B        OPI(0x21)  /* 21DEh: 4 KiB */
+#define OPI_BE4B        OPI(0xDC)  /* DC23h: 64 KiB */
 #define OPI_CE          OPI(0x60)  /* 609Fh */
 #define OPI_8DTRD       OPI(0xEE)  /* EE11h */
 #define OPI_RSTEN       OPI(0x66)  /* 6699h */
@@ -161,10 +163,12 @@ extern uint32_t __bss_end__[];
 #endif
 
 /* ---- deadlines, in polling iterations (>= ~0.1 us each at 48 MHz) ---------------------- */
-/* Datasheet maximum times: page program 1.5 ms class, 4 KiB erase 400 ms, chip 460 s. */
+/* Maximum times (ST's BSP for this part): page program 1.5 ms class, 4 KiB erase 400 ms,
+ * 64 KiB erase 1 s, chip 460 s. */
 #define T_REGISTER      100000u
 #define T_PAGE_PROGRAM  400000u
 #define T_SECTOR_ERASE  8000000u
+#define T_BLOCK_ERASE   20000000u
 #define T_CHIP_ERASE    4000000000u
 #define T_CLOCK         10000u
 
@@ -477,10 +481,13 @@ __attribute__((used)) uint32_t SectorErase(uint32_t EraseStartAddress, uint32_t 
     uint32_t last = EraseEndAddress - OSPI1_MEM_BASE;
     int ok = 1;
     while (ok && offset <= last) {
+        /* A whole 64 KiB block inside the request goes in one DC23h (about a tenth of the
+         * time of its sixteen 4 KiB erases); the rest sector by sector. */
+        int block = (offset & (BLOCK_SIZE - 1u)) == 0 && last - offset >= BLOCK_SIZE - 1u;
         ok = opi_command(OPI_WREN)
-          && transfer(DTR_CMD | DTR_ADDR, DTR_TCR(0), OPI_SE4B, offset, 0, 0, 0)
-          && finish(T_SECTOR_ERASE, SCUR_E_FAIL);
-        offset += SECTOR_SIZE;
+          && transfer(DTR_CMD | DTR_ADDR, DTR_TCR(0), block ? OPI_BE4B : OPI_SE4B, offset, 0, 0, 0)
+          && finish(block ? T_BLOCK_ERASE : T_SECTOR_ERASE, SCUR_E_FAIL);
+        offset += block ? BLOCK_SIZE : SECTOR_SIZE;
     }
     ok = mapped_on() && ok;
     return ok ? LOADER_OK : LOADER_FAIL;
