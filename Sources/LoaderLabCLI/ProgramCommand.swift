@@ -156,6 +156,9 @@ struct ProgramCommand: ParsableCommand {
         options.fullChipErase = fullChipErase
         options.flashTiming = flashTiming == "maximum" ? .maximum : .typical
         for leftover in leftovers { options.leftoverFlashModes.insert(leftover == "qpi" ? .qpi : .fourByteAddressing) }
+        if let why = options.leftoverFlashModes.inapplicable(to: FlashPart.part(named: boardValue.flash) ?? .is25lp512m) {
+            throw bad(BadInput(error: "--leftover: \(why)", file: board))
+        }
         options.timeouts.initialize = .seconds(initTimeout)
         options.timeouts.write = .seconds(writeTimeout)
         options.timeouts.sectorErase = .seconds(eraseTimeout)

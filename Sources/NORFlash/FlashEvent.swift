@@ -84,7 +84,8 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
     case phaseLinesMismatch(command: String, phase: SPIPhase, expected: Int, got: Int)
     case doubleTransferRateNotSupported(command: String, phase: SPIPhase)
     case quadWithoutQE(command: String, phase: SPIPhase)
-    case dummyCycleMismatch(command: String, expected: Int, got: Int, lines: Int)
+    /// `bitsPerClock`: data lines, twice that in DTR (both edges carry data).
+    case dummyCycleMismatch(command: String, expected: Int, got: Int, bitsPerClock: Int)
     case dataPhaseMissing(command: String)
     case unexpectedPhase(command: String, phase: SPIPhase)
     case continuousReadEntered(command: String, modeBits: UInt8)
@@ -163,8 +164,8 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
             return "\(c): \(phase.rawValue) phase uses DTR, which this command is not (DTR reads are 0Dh/BDh/EDh); command ignored"
         case .quadWithoutQE(let c, let phase):
             return "\(c): 4-line \(phase.rawValue) phase while the part's Quad Enable bit is 0 (SR1 bit 6 on ISSI/Macronix, SR2 bit 1 on Winbond, CR1 bit 1 on Spansion): IO2/IO3 are WP#/HOLD#, the flash ignores the command and does not drive IO2/IO3; quad data reads as FFh (pull-ups)"
-        case .dummyCycleMismatch(let c, let expected, let got, let lines):
-            return "\(c): the flash drives data after \(expected) dummy clock(s) (read register DC3..DC0 or the command default) but the controller samples after \(got): data shifted by \(abs(got - expected) * lines) bit(s)"
+        case .dummyCycleMismatch(let c, let expected, let got, let bitsPerClock):
+            return "\(c): the flash drives data after \(expected) dummy clock(s) (its dummy-cycle setting or the command default) but the controller samples after \(got): data shifted by \(abs(got - expected) * bitsPerClock) bit(s)"
         case .dataPhaseMissing(let c):
             return "\(c) has no data phase: nothing done"
         case .unexpectedPhase(let c, let phase):

@@ -224,7 +224,7 @@ extension NORFlash {
         // A register is driven over and over: sampling whole bytes later reads the same value.
         let sameData = Self.repeatsOneRegister(command.operation) && bitShift > 0 && bitShift % 8 == 0
         if controllerDummy != expectedDummy && !sameData {
-            record(.dummyCycleMismatch(command: name, expected: expectedDummy, got: controllerDummy, lines: dataLines))
+            record(.dummyCycleMismatch(command: name, expected: expectedDummy, got: controllerDummy, bitsPerClock: dataLines * (dtr ? 2 : 1)))
         }
         return Self.shifted(stream, count: readCount, bitShift: bitShift)
     }

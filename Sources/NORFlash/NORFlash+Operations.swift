@@ -345,7 +345,10 @@ extension NORFlash {
             return nil
 
         case .readJEDECID:
-            return cycling(part.jedecID)
+            // DTR OPI moves two bytes per clock and the part drives each ID byte for a whole
+            // clock: A A B B C C (Linux macronix.c, macronix_nor_octal_dtr_en, checks exactly
+            // that after entering 8D-8D-8D; written by Macronix against the MX25LM datasheet).
+            return cycling(octalMode == .dtrOPI ? part.jedecID.flatMap { [$0, $0] } : part.jedecID)
         case .releasePowerDownReadProductID:
             if isDeepPowerDown {
                 isDeepPowerDown = false

@@ -360,15 +360,7 @@ final class SessionRun {
     }
 
     private func applyLeftovers(to flash: NORFlash) {
-        var t = DeviceTime.zero
-        if options.leftoverFlashModes.contains(.fourByteAddressing) {
-            _ = flash.exchange(SPITransaction(instruction: 0xB7), at: t)
-            t += .microseconds(1)
-        }
-        if options.leftoverFlashModes.contains(.qpi) {
-            _ = flash.exchange(SPITransaction(instruction: 0x35), at: t)
-        }
-        flash.events.removeAll()
+        options.leftoverFlashModes.apply(to: flash)
     }
 
     /// Writes the loader as the programmer does: BKPT at the RAM base, then every PT_LOAD

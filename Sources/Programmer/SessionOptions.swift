@@ -18,6 +18,18 @@ public struct FlashLeftovers: OptionSet, Sendable, Hashable {
     public static let qpi = FlashLeftovers(rawValue: 1)
     /// 4-byte address mode (B7h): the 3-byte opcodes take four address bytes.
     public static let fourByteAddressing = FlashLeftovers(rawValue: 2)
+
+    /// Why a leftover mode cannot exist on `part` (it has no such mode), or nil. The QPI
+    /// entry is each part's own (35h ISSI/Macronix/Micron, 38h Winbond/Spansion).
+    public func inapplicable(to part: FlashPart) -> String? {
+        if contains(.qpi), !part.commands.contains(where: { $0.operation == .enterQPI }) {
+            return "the \(part.name) has no QPI mode (no Enter QPI command in its datasheet), so no earlier run can have left it there"
+        }
+        if contains(.fourByteAddressing), !part.commands.contains(where: { $0.operation == .enter4ByteAddressing }) {
+            return "the \(part.name) has no 4-byte address mode to enter (B7h)"
+        }
+        return nil
+    }
 }
 
 /// Per-call limits in modeled device time. STM32CubeProgrammer does not document its own;

@@ -68,13 +68,21 @@ struct OctalTests {
         #expect(!bench.has { if case .dtrReadWithoutDataStrobe = $0 { return true } else { return false } })
     }
 
+    @Test("DTR OPI: 9F60h returns each ID byte twice (A A B B C C), as Linux's Macronix driver checks; STR OPI once each")
+    func dtrReadIdentification() {
+        let bench = Bench(NORFlash(part: .mx25lm51245g))
+        enter(0x02, bench)
+        let id = bench.send(OTx.op(0x9F, dtr: true, address: 0, dummy: 5, direction: .read(count: 6), dqs: true))
+        #expect(id == [0xC2, 0xC2, 0x85, 0x85, 0x3A, 0x3A])
+    }
+
     @Test("DTR OPI read with the STR dummy count of the BSP's DC=6 setting while CR2 still says 20: shifted, named")
     func dtrReadWithWrongDummy() {
         let bench = Bench(NORFlash(part: .mx25lm51245g, content: .bytes([9, 8, 7, 6])))
         enter(0x02, bench)
         let got = bench.send(OTx.op(0xEE, dtr: true, address: 0, dummy: 6, direction: .read(count: 4), dqs: true))
         #expect(got != [9, 8, 7, 6])
-        #expect(bench.has { if case .dummyCycleMismatch(_, 20, 6, 8) = $0 { return true } else { return false } })
+        #expect(bench.has { if case .dummyCycleMismatch(_, 20, 6, 16) = $0 { return true } else { return false } })
     }
 
     @Test("DTR OPI read without DQS is reported; an STR instruction in DTR mode is not understood")

@@ -15,20 +15,22 @@ CFLAGS=(-target armv7em-none-none-eabi -mthumb -Os -ffreestanding -fno-builtin -
 LDFLAGS=(--gc-sections -z max-page-size=0x100 -T "$HERE/../BrokenLoaders/loader.ld"
          -u Init -u Write -u SectorErase -u MassErase -u Verify -u CheckSum)
 
-# name | part | extra -D flag
+# name | part | extra -D flag | source (loader.c when empty)
 VARIANTS=(
   "w25q512jv_ok|PART_W25Q512JV|"
   "w25q512jv_qe_sr1_only|PART_W25Q512JV|BUG_QE_SR1_ONLY"
   "mt25ql512abb_ok|PART_MT25QL512ABB|"
   "mt25ql512abb_fsr_ignored|PART_MT25QL512ABB|BUG_FSR_IGNORED"
+  "mx25lm51245g_u5a9_ok|PART_MX25LM51245G||octal.c"
+  "mx25lm51245g_u5a9_str_dummy|PART_MX25LM51245G|BUG_STR_DUMMY|octal.c"
 )
 
 mkdir -p "$OUT" "$OBJ"
 for entry in "${VARIANTS[@]}"; do
-  IFS='|' read -r name part flag <<<"$entry"
+  IFS='|' read -r name part flag source <<<"$entry"
   defs=(-DDEVICE_NAME="\"$name\"" -D"$part")
   [[ -n "$flag" ]] && defs+=(-D"$flag")
-  "$CLANG" "${CFLAGS[@]}" "${defs[@]}" -c "$HERE/loader.c" -o "$OBJ/$name.o"
+  "$CLANG" "${CFLAGS[@]}" "${defs[@]}" -c "$HERE/${source:-loader.c}" -o "$OBJ/$name.o"
   "$LLD" "${LDFLAGS[@]}" "$OBJ/$name.o" -o "$OUT/$name.stldr"
   echo "built $OUT/$name.stldr"
 done
