@@ -23,8 +23,8 @@ struct MakeLoaderCommand: ParsableCommand {
     @Option(help: "The loader to write; must end in .stldr. Its stem becomes StorageInfo.DeviceName.")
     var output: String
 
-    @Option(help: "The LoaderLab loader to start from (built by `bash Firmware/build.sh`).")
-    var from: String = LoaderPatcher.defaultBasePath
+    @Option(help: "The LoaderLab loader to start from (built by `bash Firmware/build.sh`; default: \(LoaderPatcher.defaultBasePath) for a quad board, \(LoaderPatcher.octalBasePath) for an octal one).")
+    var from: String?
 
     func run() throws {
         let status = execute(
@@ -55,13 +55,14 @@ struct MakeLoaderCommand: ParsableCommand {
             diagnostics("\(error)\n")
             return 2
         }
+        let base = from ?? LoaderPatcher.defaultBasePath(for: described)
         let patched: PatchedLoader
         do {
             let patcher: LoaderPatcher
             do {
-                patcher = try LoaderPatcher(basePath: from)
-            } catch .baseUnreadable(.unreadable) where from == LoaderPatcher.defaultBasePath {
-                diagnostics("\(from): cannot read the base loader; build it with `bash Firmware/build.sh` or pass --from\n")
+                patcher = try LoaderPatcher(basePath: base)
+            } catch .baseUnreadable(.unreadable) where from == nil {
+                diagnostics("\(base): cannot read the base loader; build it with `bash Firmware/build.sh` or pass --from\n")
                 return 2
             }
             patched = try patcher.patch(board: described, outputName: output, boardFile: board)
@@ -74,7 +75,7 @@ struct MakeLoaderCommand: ParsableCommand {
             diagnostics("\(output): cannot write the loader: \(error.reason)\n")
             return 2
         }
-        write(Self.summary(board: described, patched: patched, output: output, base: from))
+        write(Self.summary(board: described, patched: patched, output: output, base: base))
         return 0
     }
 

@@ -6,7 +6,7 @@
 ///   8D-8D-8D: a 16-bit instruction, opcode then its inverse (EEh/11h read, 12h/EDh page
 ///   program, 21h/DEh 4 KiB and DCh/23h 64 KiB erase, 60h/9Fh chip erase, 06h/F9h WREN,
 ///   05h/FAh RDSR, 71h/8Eh RDCR2, 66h/99h + 99h/66h reset), 4-byte addresses in DTR,
-///   register reads with address 0 and 4 dummy cycles, two bytes (the register repeated),
+///   register reads with address 0 and 5 dummy cycles, two bytes (the register repeated),
 ///   reads strobed by DQS, memory reads with CR2 0300h's dummy cycles (DC = 000 after reset:
 ///   20 cycles, what Linux and U-Boot use for this part).
 ///
@@ -14,8 +14,11 @@
 /// gives the 8D read opcode (dword 1 b15:8), the RDSR dummy cycles (b28: 8, else 4) and
 /// address (b29), the 200 MHz read dummy cycles (dword 4 b11:7); BFPT dword 18 b30:29 the
 /// opcode extension (00 repeat, 01 inverted). Field positions as in Linux spi-nor sfdp.c
-/// (spi_nor_parse_profile1, BFPT_DWORD18_CMD_EXT_*). Without a profile table the datasheet
-/// values above are used.
+/// (spi_nor_parse_profile1, BFPT_DWORD18_CMD_EXT_*). Without a profile table the values
+/// above are used. Register reads: ST's BSP for this part on the U5 uses 5 dummy cycles in DTR
+/// (DUMMY_CYCLES_REG_OCTAL_DTR), as does the lab's part; Linux's profile default is 4. 5 is
+/// safe either way: the register is output repeatedly, so a part that starts one clock (two
+/// bytes) earlier still gives the register in both bytes sampled.
 enum OctalDTR {
     static let writeConfiguration2: UInt8 = 0x72
     static let readConfiguration2: UInt8 = 0x71
@@ -38,7 +41,7 @@ enum OctalDTR {
         Profile.opcodeExtensionXor = inverted ? 0xFF : 0
         var opcode = UInt32(readDefault)
         var dummy = readDummyDefault
-        var registerDummy: UInt32 = 4 | 1 << 8
+        var registerDummy: UInt32 = 5 | 1 << 8
         if profileDword1 != 0 && profileDword1 != 0xFFFF_FFFF {
             opcode = (profileDword1 >> 8) & 0xFF
             registerDummy = (profileDword1 & 1 << 28 != 0 ? 8 : 4) | (profileDword1 & 1 << 29 != 0 ? 1 << 8 : 0)
