@@ -34,7 +34,7 @@ fi
 # (Swift condition OCTAL, 10 KiB budget; its default BoardConfig is the built-in board
 # stm32u5a9-mx25lm51245g). `loaderlab make-loader` picks the base by the board's part.
 build_variant() {
-  local stem="$1" scratch="$2" budget="$3"; shift 3
+  local stem="$1" scratch="$2" budget="$3" reserve="$4"; shift 4
   local output="$OUTPUT_DIR/$stem.stldr"
   "$SWIFT" build --package-path "$FIRMWARE_DIR" --scratch-path "$scratch" \
     -c release --triple "$TRIPLE" --product Loader "$@" 2>&1 | { grep -v -E '^(Building for production|\[[0-9]+/[0-9]+\] |Build of product .* complete)' || true; }
@@ -51,7 +51,7 @@ build_variant() {
   "$LLD" -T "$SCRIPT" --gc-sections --strip-debug --no-undefined -nostdlib \
     -u Init -u Write -u SectorErase -u MassErase -u Read -u Verify -u CheckSum \
     -u StorageInfo -u BoardConfig \
-    --defsym=__loader_ram_budget="$budget" \
+    --defsym=__loader_ram_budget="$budget" --defsym=__loader_stack_reserve="$reserve" \
     "$library" \
     -z max-page-size=4 \
     -Map "$scratch/$stem.map" \
@@ -60,5 +60,5 @@ build_variant() {
   echo "build.sh: wrote $output"
 }
 
-build_variant "$STEM" "$SCRATCH" 0x2000
-build_variant "$OCTAL_STEM" "$FIRMWARE_DIR/.build-octal" 0x2800 -Xswiftc -DOCTAL
+build_variant "$STEM" "$SCRATCH" 0x2000 0x130
+build_variant "$OCTAL_STEM" "$FIRMWARE_DIR/.build-octal" 0x2800 0x180 -Xswiftc -DOCTAL
