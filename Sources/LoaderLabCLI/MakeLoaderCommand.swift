@@ -8,7 +8,7 @@ import LoaderFile
 struct MakeLoaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "make-loader",
-        abstract: "Write a loader for a board (any STM32U5, any catalog quad part, any wiring) by patching the LoaderLab loader's BoardConfig block and StorageInfo.",
+        abstract: "Write a loader for a board (any STM32U5, any catalog quad part or Macronix octal part, any wiring) by patching the LoaderLab loader's BoardConfig block and StorageInfo.",
         discussion: """
             The board file is validated against the STM32U5G7 OCTOSPIM pin table; the output's \
             DeviceName is its file stem. Exit status: 0 when the loader was written, 1 when the \
@@ -82,7 +82,9 @@ struct MakeLoaderCommand: ParsableCommand {
     static func summary(board: Board, patched: PatchedLoader, output: String, base: String) -> String {
         let block = patched.boardConfig
         let info = patched.storageInfo
-        let pins = zip(BoardConfigBlock.signalNames, block.pins).map { "\($0) \($1)" }.joined(separator: ", ")
+        let octal = block.flags & BoardConfigBlock.flagOctal != 0
+        let pins = (zip(BoardConfigBlock.signalNames, block.pins).map { "\($0) \($1)" }
+            + (octal ? zip(BoardConfigBlock.upperSignalNames, block.upperPins).map { "\($0) \($1)" } : [])).joined(separator: ", ")
         let sysclk = Double(block.sysclkHz) / 1e6
         let flashClock = Double(block.sysclkHz) / Double(max(1, block.octospiDivider)) / 1e6
         var lines = [
