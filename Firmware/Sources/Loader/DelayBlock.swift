@@ -33,7 +33,11 @@ struct DelayBlock {
         var length: UInt32 = 0
         while unit < 128 {
             cfgr.value = DelayBlock.allCells | unit << 8
-            guard cfgr.wait(DelayBlock.lngf, equals: DelayBlock.lngf, milliseconds: 1) else { break }
+            // No valid length within 1 ms: nothing to measure from (length 0 fails below).
+            guard cfgr.wait(DelayBlock.lngf, equals: DelayBlock.lngf, milliseconds: 1) else {
+                length = 0
+                break
+            }
             length = (cfgr.value >> 16) & 0xFFF
             if length & 0x7FF != 0 && length & 0xC00 != 0xC00 { break }
             unit += 1
