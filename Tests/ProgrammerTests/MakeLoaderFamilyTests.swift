@@ -84,6 +84,16 @@ struct MakeLoaderFamilyTests {
         expectClean(try run(crossing, loader: loader, board: board), "MX25LM 16/32 MiB")
     }
 
+    @Test("The quad+octal image as built is make-loader's output for its own board: BoardConfig and StorageInfo")
+    func octalImageIsItsBoardsOutput() throws {
+        let board = try Self.board("stm32u5a9-mx25lm51245g")
+        let base = try LoaderPatcher(basePath: Repository.ourOctalLoaderPath())
+        let patched = try base.patch(board: board, outputName: "MX25LM51245G_STM32U5A9.stldr")
+        let differing = zip(patched.bytes, base.baseBytes).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+        #expect(patched.bytes.count == base.baseBytes.count && differing.isEmpty, "bytes differ at file offsets \(differing.prefix(8))")
+        #expect(patched.boardConfig.flags & BoardConfigBlock.flagOctal != 0)
+    }
+
     @Test("The quad+octal build drives a quad part like the quad build: its SFDP decides")
     func octalBuildServesQuad() throws {
         let board = try Self.board("stm32u599-w25q512jv")
