@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Static checks of build/IS25LP512M_STM32U5G7.stldr with the Swift toolchain's own LLVM tools:
+# Static checks of build/IS25LP512M_STM32U5G7.stldr and build/MX25LM51245G_STM32U5A9.stldr (or the
+# loader given) with the Swift toolchain's own LLVM tools:
 # the CubeProgrammer layout (two PT_LOAD: code at 0x20000004 RWX, StorageInfo alone R), the
 # exported symbols, no undefined symbol, no VFP instruction, no `cpsie`, the 200 StorageInfo
 # bytes and the BoardConfig block (dumped). Prints what it checks; exits non-zero on the first failure.
 set -euo pipefail
 FIRMWARE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LOADER="${1:-$FIRMWARE_DIR/../build/IS25LP512M_STM32U5G7.stldr}"
+if [ $# -eq 0 ]; then
+  # Both images build.sh writes: the quad build and the quad+octal build.
+  for image in IS25LP512M_STM32U5G7 MX25LM51245G_STM32U5A9; do
+    echo "== $image.stldr"
+    bash "$FIRMWARE_DIR/check.sh" "$FIRMWARE_DIR/../build/$image.stldr"
+  done
+  exit 0
+fi
+LOADER="$1"
 SWIFT="$(command -v swift || echo /opt/swift/usr/bin/swift)"
 BIN="$(cd "$(dirname "$(readlink -f "$SWIFT")")" && pwd)"
 OBJDUMP="$BIN/llvm-objdump"; NM="$BIN/llvm-nm"; OBJCOPY="$BIN/llvm-objcopy"

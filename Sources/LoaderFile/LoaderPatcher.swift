@@ -15,6 +15,15 @@ import Foundation
 public struct LoaderPatcher: Sendable {
     /// Where `bash Firmware/build.sh` writes the loader, relative to the repository root.
     public static let defaultBasePath = "build/IS25LP512M_STM32U5G7.stldr"
+    /// The quad+octal build (Firmware/build.sh, Swift condition OCTAL; 10 KiB instead of 8):
+    /// the base for a board whose flash is wired octal. Its own BoardConfig says octal.
+    public static let octalBasePath = "build/MX25LM51245G_STM32U5A9.stldr"
+
+    /// The base `make-loader` starts from when none is named: the quad build for a quad
+    /// board (the smaller image), the quad+octal build for an octal one.
+    public static func defaultBasePath(for board: Board) -> String {
+        board.isOctal ? octalBasePath : defaultBasePath
+    }
     public static let outputExtension = ".stldr"
 
     public let baseName: String
@@ -56,7 +65,7 @@ public struct LoaderPatcher: Sendable {
         } catch {
             throw .baseUnreadable(error)
         }
-        let (boardConfigRange, version) = try Self.boardConfigRange(in: base)
+        let (boardConfigRange, version, baseFlags) = try Self.boardConfigRange(in: base)
         guard let geometry = FlashGeometry.forPart(board.flash) else {
             throw .unsupportedBoard(file: boardFile, reason: "flash: no geometry known for \(board.flash) (StorageInfo needs its size and sectors)")
         }
@@ -68,8 +77,9 @@ public struct LoaderPatcher: Sendable {
                 ? "\(baseName) carries a BoardConfig v1 block, which cannot say that \(board.mcu) has no OCTOSPIM or that the flash is octal; build the current loader (bash Firmware/build.sh)"
                 : "the board cannot be expressed as a BoardConfig block (instance, pins or flash part out of range)")
         }
-        guard block.flags & BoardConfigBlock.flagOctal == 0 else {
-            throw .unsupportedBoard(file: boardFile, reason: "\(board.flash) is wired octal (IO4-IO7); this loader drives quad parts only (octal DTR is not implemented yet), its Init would return 0")
+        // Only the quad+octal build drives an octal part; it is the one whose own block is octal.
+        guard block.flags & BoardConfigBlock.flagOctal == 0 || baseFlags & BoardConfigBlock.flagOctal != 0 else {
+            throw .unsupportedBoard(file: boardFile, reason: "\(board.flash) is wired octal (IO4-IO7); \(baseName) is the quad build, whose Init returns 0 on an octal board: start from \(Self.octalBasePath) (the quad+octal build of bash Firmware/build.sh)")
         }
         let (storageInfoRange, oldInfo) = try Self.storageInfo(in: base)
         guard !boardConfigRange.overlaps(storageInfoRange) else {
@@ -142,7 +152,7 @@ public struct LoaderPatcher: Sendable {
     /// The file bytes of `BoardConfig` and the block's version, which must already hold a valid
     /// v1 (48-byte) or v2 (80-byte) block: a file without one is not our loader, and patching
     /// bytes found only by name could break someone's code.
-    private static func boardConfigRange(in loader: LoaderFile) throws(LoaderPatchError) -> (Range<Int>, UInt16) {
+    private static func boardConfigRange(in loader: LoaderFile) throws(LoaderPatchError) -> (Range<Int>, UInt16, UInt32) {
         let elf = loader.elf
         let file = loader.name
         guard let symbol = elf.symbol(named: "BoardConfig"), symbol.isDefined else {
@@ -170,7 +180,7 @@ public struct LoaderPatcher: Sendable {
         guard Int(block.length) == size else {
             throw .notALoaderLabLoader(file: file, reason: "BoardConfig is \(size) bytes but holds a v\(block.version) block of \(block.length)")
         }
-        return (range, block.version)
+        return (range, block.version, block.flags)
     }
 
     private static func storageInfo(in loader: LoaderFile) throws(LoaderPatchError) -> (Range<Int>, StorageInfo) {

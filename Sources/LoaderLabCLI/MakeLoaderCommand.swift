@@ -8,7 +8,7 @@ import LoaderFile
 struct MakeLoaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "make-loader",
-        abstract: "Write a loader for a board (any STM32U5, any catalog quad part, any wiring) by patching the LoaderLab loader's BoardConfig block and StorageInfo.",
+        abstract: "Write a loader for a board (any STM32U5, any catalog quad part or Macronix octal part, any wiring) by patching the LoaderLab loader's BoardConfig block and StorageInfo.",
         discussion: """
             The board file is validated against the STM32U5G7 OCTOSPIM pin table; the output's \
             DeviceName is its file stem. Exit status: 0 when the loader was written, 1 when the \
@@ -23,8 +23,8 @@ struct MakeLoaderCommand: ParsableCommand {
     @Option(help: "The loader to write; must end in .stldr. Its stem becomes StorageInfo.DeviceName.")
     var output: String
 
-    @Option(help: "The LoaderLab loader to start from (built by `bash Firmware/build.sh`).")
-    var from: String = LoaderPatcher.defaultBasePath
+    @Option(help: "The LoaderLab loader to start from (built by `bash Firmware/build.sh`; default: \(LoaderPatcher.defaultBasePath) for a quad board, \(LoaderPatcher.octalBasePath) for an octal one).")
+    var from: String?
 
     func run() throws {
         let status = execute(
@@ -55,13 +55,14 @@ struct MakeLoaderCommand: ParsableCommand {
             diagnostics("\(error)\n")
             return 2
         }
+        let base = from ?? LoaderPatcher.defaultBasePath(for: described)
         let patched: PatchedLoader
         do {
             let patcher: LoaderPatcher
             do {
-                patcher = try LoaderPatcher(basePath: from)
-            } catch .baseUnreadable(.unreadable) where from == LoaderPatcher.defaultBasePath {
-                diagnostics("\(from): cannot read the base loader; build it with `bash Firmware/build.sh` or pass --from\n")
+                patcher = try LoaderPatcher(basePath: base)
+            } catch .baseUnreadable(.unreadable) where from == nil {
+                diagnostics("\(base): cannot read the base loader; build it with `bash Firmware/build.sh` or pass --from\n")
                 return 2
             }
             patched = try patcher.patch(board: described, outputName: output, boardFile: board)
@@ -74,14 +75,16 @@ struct MakeLoaderCommand: ParsableCommand {
             diagnostics("\(output): cannot write the loader: \(error.reason)\n")
             return 2
         }
-        write(Self.summary(board: described, patched: patched, output: output, base: from))
+        write(Self.summary(board: described, patched: patched, output: output, base: base))
         return 0
     }
 
     static func summary(board: Board, patched: PatchedLoader, output: String, base: String) -> String {
         let block = patched.boardConfig
         let info = patched.storageInfo
-        let pins = zip(BoardConfigBlock.signalNames, block.pins).map { "\($0) \($1)" }.joined(separator: ", ")
+        let octal = block.flags & BoardConfigBlock.flagOctal != 0
+        let pins = (zip(BoardConfigBlock.signalNames, block.pins).map { "\($0) \($1)" }
+            + (octal ? zip(BoardConfigBlock.upperSignalNames, block.upperPins).map { "\($0) \($1)" } : [])).joined(separator: ", ")
         let sysclk = Double(block.sysclkHz) / 1e6
         let flashClock = Double(block.sysclkHz) / Double(max(1, block.octospiDivider)) / 1e6
         var lines = [

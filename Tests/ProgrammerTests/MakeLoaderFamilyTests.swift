@@ -2,6 +2,7 @@ import Board
 import FirmwareImage
 import Foundation
 import LoaderFile
+import TestSupport
 import Testing
 @testable import Programmer
 
@@ -16,9 +17,12 @@ struct MakeLoaderFamilyTests {
         return try Board.load(path: Fixtures.path("Tests/Fixtures/Boards/\(name).json"))
     }
 
+    /// What `make-loader` writes for `board`: from the quad build, or the quad+octal build
+    /// for an octal board (LoaderPatcher.defaultBasePath(for:)).
     static func loader(for board: Board, named stem: String) throws -> LoaderFile {
         _ = try Fixtures.ourLoader()
-        let patcher = try LoaderPatcher(basePath: Fixtures.path("build/IS25LP512M_STM32U5G7.stldr"))
+        _ = try Repository.ourOctalLoaderPath()
+        let patcher = try LoaderPatcher(basePath: Fixtures.path(LoaderPatcher.defaultBasePath(for: board)))
         return try patcher.patch(board: board, outputName: stem + ".stldr").loader
     }
 
@@ -61,9 +65,60 @@ struct MakeLoaderFamilyTests {
         expectClean(report, "W25Q512 loader on IS25LP512M")
     }
 
-    @Test("An octal board is refused by name rather than given a loader whose Init returns 0")
-    func octalIsRefused() throws {
+    @Test("The quad build refuses an octal board by name rather than give a loader whose Init returns 0")
+    func quadBaseRefusesOctal() throws {
         let board = try Self.board("stm32u5a9-mx25lm51245g")
-        #expect(throws: LoaderPatchError.self) { _ = try Self.loader(for: board, named: "MX25LM51245G_STM32U5A9") }
+        _ = try Fixtures.ourLoader()
+        let quad = try LoaderPatcher(basePath: Fixtures.path(LoaderPatcher.defaultBasePath))
+        #expect(throws: LoaderPatchError.self) { _ = try quad.patch(board: board, outputName: "MX25LM51245G_STM32U5A9.stldr") }
+        #expect(LoaderPatcher.defaultBasePath(for: board) == LoaderPatcher.octalBasePath)
+    }
+
+    @Test("MX25LM51245G in octal DTR on the U5A9 wiring of the public MX25LM loader: the reported image, data across 16 and 32 MiB")
+    func octalProgramsAndVerifies() throws {
+        let board = try Self.board("stm32u5a9-mx25lm51245g")
+        let loader = try Self.loader(for: board, named: "MX25LM51245G_STM32U5A9")
+        #expect(loader.storageInfo?.deviceSize == 64 << 20)
+        expectClean(try run(Fixtures.reportedImage, loader: loader, board: board), "MX25LM reported")
+        // 0x91FF_FFC3 starts on an odd byte and 0x9300_0100 + 0x21 ends on one: DTR programs
+        // 16-bit words, so both ends go out padded with FFh.
+        let crossing = Fixtures.image([(0x90FF_FF80, 0x100), (0x91FF_FFC3, 0x7D), (0x9200_0100, 0x40), (0x9300_0100, 0x21),
+                                       (0x93FF_FF00, 0x100)], seed: 24)
+        expectClean(try run(crossing, loader: loader, board: board), "MX25LM 16/32 MiB")
+    }
+
+    @Test("The quad+octal image as built is make-loader's output for its own board: BoardConfig and StorageInfo")
+    func octalImageIsItsBoardsOutput() throws {
+        let board = try Self.board("stm32u5a9-mx25lm51245g")
+        let base = try LoaderPatcher(basePath: Repository.ourOctalLoaderPath())
+        let patched = try base.patch(board: board, outputName: "MX25LM51245G_STM32U5A9.stldr")
+        let differing = zip(patched.bytes, base.baseBytes).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+        #expect(patched.bytes.count == base.baseBytes.count && differing.isEmpty, "bytes differ at file offsets \(differing.prefix(8))")
+        #expect(patched.boardConfig.flags & BoardConfigBlock.flagOctal != 0)
+    }
+
+    @Test("The quad+octal build drives a quad part like the quad build: its SFDP decides")
+    func octalBuildServesQuad() throws {
+        let board = try Self.board("stm32u599-w25q512jv")
+        _ = try Repository.ourOctalLoaderPath()
+        let patcher = try LoaderPatcher(basePath: Fixtures.path(LoaderPatcher.octalBasePath))
+        let loader = try patcher.patch(board: board, outputName: "W25Q512JV_STM32U599.stldr").loader
+        expectClean(try run(Fixtures.image([(0x9000_0000, 0x1_0000), (0x91FF_FFC3, 0x7D)], seed: 25), loader: loader, board: board), "octal build on W25Q512JV")
+    }
+
+    static let everyOutput = ["stm32u5g7-is25lp512m", "stm32u599-w25q512jv", "stm32u545-w25q128jv", "stm32u5a9-mt25ql512abb-port2", "stm32u5a9-mx25lm51245g"]
+
+    @Test("identify on each make-loader output names its board back: MCU, OCTOSPI instance and port, pins, part", arguments: everyOutput)
+    func identifyNamesTheBoardBack(_ name: String) throws {
+        let board = try Self.board(name)
+        let loader = try Self.loader(for: board, named: board.flash + "_" + board.mcu)
+        let result = LoaderIdentifier.identify(loader: loader)
+        #expect(result.mcu == board.mcu, "\(name): \(result.mcuReason)")
+        #expect(result.chosenPart == board.flash, "\(name): fits \(result.fits)")
+        #expect(result.confirmed, "\(name): \(result.boardProblem ?? "not confirmed")")
+        let found = try #require(result.board, "\(name): \(result.boardProblem ?? "no board")")
+        #expect(found.octospi.instance == board.octospi.instance && found.octospi.port == board.octospi.port, "\(name): \(found.octospi)")
+        #expect(found.pins == board.pins, "\(name): identify found \(found.pins.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value.pin)" })")
+        #expect(found.flash == board.flash)
     }
 }

@@ -51,6 +51,11 @@ public enum Repository {
         try ensureBuilt("build/IS25LP512M_STM32U5G7.stldr", by: "Firmware/build.sh")
     }
 
+    /// The quad+octal build (Firmware/build.sh builds it beside the quad one).
+    public static func ourOctalLoaderPath() throws(BuildFailure) -> String {
+        try ensureBuilt("build/MX25LM51245G_STM32U5A9.stldr", by: "Firmware/build.sh")
+    }
+
     public static func brokenLoaderPath(_ name: String) throws(BuildFailure) -> String {
         try ensureBuilt("build/broken/\(name).stldr", by: "Tests/Fixtures/BrokenLoaders/build.sh")
     }

@@ -27,6 +27,16 @@ enum Discovery {
         Errata.fix(&tables, id: id)
         Profile.size = tables.sizeBytes
         Profile.pageSize = tables.pageSize
+        #if OCTAL
+        if Profile.flags & Profile.Flag.octalBoard != 0 {
+            // 8D-8D-8D has 4-byte addresses only: the 4BAIT's erase opcodes, or the usual
+            // 21h/5Ch/DCh for 20h/52h/D8h when the part lists none (MX25LM51245G: 21h, DCh).
+            if tables.fourByteSupport == 0 { Errata.synthesize4BAIT(&tables) }
+            OctalDTR.learn(profileDword1: tables.profileDword1, profileDword4: tables.profileDword4, bfptDword18: tables.bfptDword18)
+            guard chooseErases(tables, fourByteOpcodes: true) else { return 0 }
+            return 0x100 | tables.qer & 0b111
+        }
+        #endif
 
         // Above 16 MiB every address is 32 bits: dedicated 4-byte opcodes when the 4BAIT (or the
         // errata) lists them, else the 3-byte opcodes with the part switched to 4-byte mode the

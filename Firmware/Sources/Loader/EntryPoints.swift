@@ -17,10 +17,20 @@ public func Init() -> UInt32 {
           let spi = FlashBus.configure(board)
     else { return 0 }
     let flash = QuadFlash(spi: spi)
+    #if OCTAL
+    // An octal part may still be in OPI DTR from an earlier session; after its reset it is
+    // in SPI mode, learnt like any other, then switched to OPI DTR (OctalDTR.swift).
+    let octal = board.isOctal
+    if octal { Profile.flags = Profile.Flag.octalBoard }
+    guard !octal || OctalDTR.reset(spi), flash.reset(), let id = flash.readJEDECID(), id != 0, id != 0xFF_FFFF,
+          Discovery.configure(flash, id: id), !octal || OctalDTR.enter(flash, instance: board.instance)
+    else { return 0 }
+    #else
     // An ID of all zeros or all ones is a bus with nothing answering.
     guard flash.reset(), let id = flash.readJEDECID(), id != 0, id != 0xFF_FFFF,
           Discovery.configure(flash, id: id)
     else { return 0 }
+    #endif
     // DEVSIZE: 2^(DEVSIZE+1) bytes, the part's size (written while BUSY = 0).
     spi.dcr1.replace(OCTOSPI.DCR1.devsize(0x1F), with: OCTOSPI.DCR1.devsize(UInt32(Profile.size.trailingZeroBitCount) - 1))
     LoaderState.octospiBase = spi.base

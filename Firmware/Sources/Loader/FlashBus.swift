@@ -12,7 +12,7 @@ enum FlashBus {
         var gpioBits: UInt32 = 0
         var index: UInt32 = 0
         var usesVDDIO2 = false
-        while index < BoardConfig.signalCount {
+        while index < board.pinCount {
             let assignment = board.pin(index)
             gpioBits |= RCC.AHB2ENR1.gpioEN(port: assignment.port)
             if assignment.port == 6 && assignment.pin >= 2 { usesVDDIO2 = true }  // PG[15:2]
@@ -39,7 +39,7 @@ enum FlashBus {
 
         // GPIO: AF, very high speed, pull-ups as the block says.
         index = 0
-        while index < BoardConfig.signalCount {
+        while index < board.pinCount {
             let assignment = board.pin(index)
             GPIOPort(index: assignment.port).configureAlternateFunction(
                 pin: assignment.pin, af: assignment.alternateFunction, pullUp: assignment.pullUp)
@@ -60,7 +60,11 @@ enum FlashBus {
             OCTOSPIM.cr.clear(OCTOSPIM.CR.muxen)
             let otherPort = 3 - board.port
             OCTOSPIM.pcr(port: otherPort).value = OCTOSPIM.PCR.releasing(instance: instance, from: OCTOSPIM.pcr(port: otherPort).value)
+            #if OCTAL
+            OCTOSPIM.pcr(port: board.port).value = board.isOctal ? OCTOSPIM.PCR.octal(instance: instance) : OCTOSPIM.PCR.quad(instance: instance)
+            #else
             OCTOSPIM.pcr(port: board.port).value = OCTOSPIM.PCR.quad(instance: instance)
+            #endif
             if otherWasEnabled { other.cr.set(OCTOSPI.CR.en) }
         }
 

@@ -66,6 +66,14 @@ struct OCTOSPI {
         static func devsize(_ value: UInt32) -> UInt32 { (value & 0x1F) << 16 }
         /// MTYP b26:24 = 010: standard mode.
         static let mtypStandard: UInt32 = 0b010 << 24
+        #if OCTAL
+        static let mtypMask: UInt32 = 0b111 << 24
+        /// MTYP = 001, Macronix mode: in octal DTR the two bytes of each 16-bit word come D1
+        /// first; what ST's BSP switches to once the MX25LM51245G is in DOPI.
+        static let mtypMacronix: UInt32 = 0b001 << 24
+        /// FRCK b1: the clock runs freely (needed while the delay block measures its period).
+        static let frck: UInt32 = 1 << 1
+        #endif
     }
 
     enum SR {

@@ -30,6 +30,15 @@ enum OCTOSPIM {
             return clken | (second ? clksrc : 0) | ncsen | (second ? ncssrc : 0) | iolen | ((second ? 0b10 : 0b00) << 17)
         }
 
+        #if OCTAL
+        /// The quad signals plus IO[7:4] (IOHSRC = 01 for OCTOSPI1's IO[7:4], 11 for
+        /// OCTOSPI2's) and DQS (DQSSRC = instance − 1) on the same port.
+        static func octal(instance: UInt32) -> UInt32 {
+            let second = instance == 2
+            return quad(instance: instance) | iohen | (second ? 0b11 : 0b01) << 25 | dqsen | (second ? dqssrc : 0)
+        }
+        #endif
+
         /// `value` with every enable cleared whose source is `instance`, so that the other
         /// port does not also claim our OCTOSPI's signals (a conflict HAL_OSPIM_Config avoids).
         /// Enables CLKEN b0, DQSEN b4, NCSEN b8 have their source bit right above them; IOLEN

@@ -113,7 +113,13 @@ extension OCTOSPI {
         psmkr.value = UInt32(mask)
         psmar.value = UInt32(match)
         pir.value = 0x10
-        guard start(command, mode: .automaticPolling, dataLength: 1, crExtra: CR.apms) else { return false }
+        #if OCTAL
+        // DTR moves two bytes per clock: the status register comes twice (DLR = 1).
+        let bytes: UInt32 = command.ccr & 1 << 27 != 0 ? 2 : 1
+        #else
+        let bytes: UInt32 = 1
+        #endif
+        guard start(command, mode: .automaticPolling, dataLength: bytes, crExtra: CR.apms) else { return false }
         guard waitFlag(SR.smf, milliseconds: milliseconds) else {
             _ = abort()
             return false

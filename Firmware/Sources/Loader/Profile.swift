@@ -22,6 +22,10 @@ enum Profile {
         static let fourByteAddress: UInt32 = 1 << 0
         /// Program/erase errors in ISSI's Extended Read Register (81h, cleared by 82h).
         static let issiErrorRegister: UInt32 = 1 << 1
+        /// The part is in octal DTR (OPI DTR): every command is 8D-8D-8D (OctalDTR.swift).
+        static let octal: UInt32 = 1 << 2
+        /// The board wires an octal part (BoardConfig flags b1): Discovery learns it for OPI DTR.
+        static let octalBoard: UInt32 = 1 << 3
     }
 
     enum ReadBits {
@@ -37,6 +41,11 @@ enum Profile {
     static var smallestEraseShift: UInt32 { eraseShifts & 0xFF }
 
     static func readCommand() -> SPICommand {
+        #if OCTAL
+        if isOctal {
+            return SPICommand(octal: UInt8(truncatingIfNeeded: read), hasAddress: true, dummyCycles: (read >> 8) & 0x1F, data: true, strobe: true)
+        }
+        #endif
         let quad = read & ReadBits.quadAddress != 0
         return SPICommand(
             instruction: UInt8(truncatingIfNeeded: read), addressLines: quad ? .four : .one, addressSize: addressSize,
@@ -44,8 +53,23 @@ enum Profile {
     }
 
     static func programCommand(offset: UInt32) -> SPICommand {
-        SPICommand(
+        #if OCTAL
+        // Writes are not strobed: DQS is the flash's output, used for reads only.
+        if isOctal { return SPICommand(octal: UInt8(truncatingIfNeeded: program), address: offset, hasAddress: true, data: true) }
+        #endif
+        return SPICommand(
             instruction: UInt8(truncatingIfNeeded: program), addressLines: program & (1 << 9) != 0 ? .four : .one,
             address: offset, addressSize: addressSize, dataLines: program & (1 << 8) != 0 ? .four : .one)
     }
+
+    #if OCTAL
+    /// XOR giving the second byte of an 8D-8D-8D instruction from the opcode: 0xFF for the
+    /// inverted extension (BFPT dword 18 b30:29 = 01, Macronix), 0 for a repeated opcode.
+    nonisolated(unsafe) static var opcodeExtensionXor: UInt8 = 0
+    /// Read Status/Configuration Register 2 in 8D-8D-8D: dummy cycles (xSPI profile 1.0 dword 1
+    /// b28: 8, else 4), always with a 4-byte address of 0 on the parts served (b29).
+    nonisolated(unsafe) static var registerDummyCycles: UInt32 = 0
+
+    static var isOctal: Bool { flags & Flag.octal != 0 }
+    #endif
 }

@@ -36,13 +36,23 @@ struct QuadFlash {
     /// WREN, then RDSR to see WEL = 1: a flash that does not answer (wrong pin, no QE...)
     /// fails here rather than after a program that silently did nothing.
     @inline(never) func writeEnable() -> Bool {
+        #if OCTAL
+        if Profile.isOctal {
+            guard spi.run(SPICommand(octal: Op.writeEnable)), let status = spi.read(OctalDTR.statusRead, count: 2) else { return false }
+            return UInt8(truncatingIfNeeded: status) & SPINOR.Status.wel != 0
+        }
+        #endif
         guard spi.run(SPICommand(instruction: Op.writeEnable)), let status = readRegister(Op.readStatus) else { return false }
         return status & SPINOR.Status.wel != 0
     }
 
     /// Polls RDSR with the OCTOSPI's automatic polling until WIP = 0.
     func waitReady(milliseconds: UInt32) -> Bool {
-        spi.poll(SPICommand(instruction: Op.readStatus, dataLines: .one), mask: SPINOR.Status.wip, match: 0, milliseconds: milliseconds)
+        #if OCTAL
+        // Two bytes in DTR (the status register twice); the match is on the first.
+        if Profile.isOctal { return spi.poll(OctalDTR.statusRead, mask: SPINOR.Status.wip, match: 0, milliseconds: milliseconds) }
+        #endif
+        return spi.poll(SPICommand(instruction: Op.readStatus, dataLines: .one), mask: SPINOR.Status.wip, match: 0, milliseconds: milliseconds)
     }
 
     /// WREN, a register write of `count` bytes (first byte in b7:0 of `bytes`), WIP polled.
@@ -109,6 +119,40 @@ struct QuadFlash {
 
     /// One page program (Profile.program) of `count` bytes that stay within one page.
     @inline(never) func programPage(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
+        #if OCTAL
+        if Profile.isOctal { return programPageOctal(offset: offset, from: source, count: count) }
+        #endif
+        return programOnePiece(offset: offset, from: source, count: count)
+    }
+
+    #if OCTAL
+    /// In DTR a page program moves whole 16-bit words from an even address (two bytes per
+    /// clock), so an odd first or last byte goes out as its own word with FFh beside it:
+    /// programming FFh leaves a NOR byte as it is.
+    private func programPageOctal(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
+        var start = offset
+        var data = source
+        var left = count
+        if start & 1 != 0 {
+            var word = UInt16(0x00FF) | UInt16(data.load(as: UInt8.self)) << 8
+            guard withUnsafeBytes(of: &word, { programOnePiece(offset: start - 1, from: $0.baseAddress!, count: 2) }) else { return false }
+            start += 1
+            data += 1
+            left -= 1
+        }
+        let even = left & ~1
+        if even != 0 {
+            guard programOnePiece(offset: start, from: data, count: even) else { return false }
+        }
+        if left & 1 != 0 {
+            var word = UInt16(data.load(fromByteOffset: Int(even), as: UInt8.self)) | 0xFF00
+            return withUnsafeBytes(of: &word) { programOnePiece(offset: start + even, from: $0.baseAddress!, count: 2) }
+        }
+        return true
+    }
+    #endif
+
+    private func programOnePiece(offset: UInt32, from source: UnsafeRawPointer, count: UInt32) -> Bool {
         guard writeEnable(), spi.write(Profile.programCommand(offset: offset), from: source, count: count),
               waitReady(milliseconds: SPINOR.Timeout.pageProgramMs)
         else { return false }
@@ -116,13 +160,23 @@ struct QuadFlash {
     }
 
     @inline(never) func erase(opcode: UInt8, offset: UInt32, milliseconds: UInt32) -> Bool {
+        #if OCTAL
+        let command = Profile.isOctal ? SPICommand(octal: opcode, address: offset, hasAddress: true)
+            : SPICommand(instruction: opcode, addressLines: .one, address: offset, addressSize: Profile.addressSize)
+        #else
         let command = SPICommand(instruction: opcode, addressLines: .one, address: offset, addressSize: Profile.addressSize)
+        #endif
         guard writeEnable(), spi.run(command), waitReady(milliseconds: milliseconds) else { return false }
         return noErrors(ISSI.eraseError | ISSI.protectionError)
     }
 
     func eraseChip() -> Bool {
-        guard writeEnable(), spi.run(SPICommand(instruction: Op.chipErase)),
+        #if OCTAL
+        let command = Profile.isOctal ? SPICommand(octal: OctalDTR.chipErase) : SPICommand(instruction: Op.chipErase)
+        #else
+        let command = SPICommand(instruction: Op.chipErase)
+        #endif
+        guard writeEnable(), spi.run(command),
               waitReady(milliseconds: SPINOR.Timeout.chipEraseMs)
         else { return false }
         return noErrors(ISSI.eraseError | ISSI.protectionError)

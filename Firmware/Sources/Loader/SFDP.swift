@@ -29,6 +29,11 @@ enum SFDP {
         var enter4Byte: UInt32 = 0  // BFPT dword 16 b31:24
         var fourByteSupport: UInt32 = 0  // 4BAIT dword 1; 0 = no 4BAIT
         var fourByteErase: UInt32 = 0  // 4BAIT dword 2
+        #if OCTAL
+        var profileDword1: UInt32 = 0  // xSPI profile 1.0 (FF05h) dword 1; 0 = no such table
+        var profileDword4: UInt32 = 0  // its dword 4 (b11:7: 8D read dummy cycles at 200 MHz)
+        var bfptDword18: UInt32 = 0xFFFF_FFFF  // b30:29 opcode extension; all ones = not listed
+        #endif
     }
 
     /// One dword of the SFDP space; all ones when the transfer failed (what an absent part
@@ -61,6 +66,12 @@ enum SFDP {
                 tables.fourByteSupport = dword(spi, pointer)
                 tables.fourByteErase = dword(spi, pointer + 4)
             }
+            #if OCTAL
+            if id == 0xFF05 && length >= 4 && tables.profileDword1 == 0 {
+                tables.profileDword1 = dword(spi, pointer)
+                tables.profileDword4 = dword(spi, pointer + 12)
+            }
+            #endif
             index += 1
         }
         guard bfptLength >= 9 else { return false }
@@ -85,6 +96,9 @@ enum SFDP {
             tables.qer = (dword(spi, bfpt + 56) >> 20) & 0b111
             tables.enter4Byte = dword(spi, bfpt + 60) >> 24
         }
+        #if OCTAL
+        if bfptLength >= 18 { tables.bfptDword18 = dword(spi, bfpt + 68) }
+        #endif
         return true
     }
 }

@@ -43,3 +43,27 @@ struct SPICommand {
     var hasAddress: Bool { ccr & 0x700 != 0 }
     var hasData: Bool { ccr & 0x0700_0000 != 0 }
 }
+
+#if OCTAL
+extension SPICommand {
+    /// An 8D-8D-8D command (octal DTR, RM0456 OCTOSPI_CCR): a 16-bit instruction on 8 lines
+    /// in DTR (IMODE 100, IDTR, ISIZE 01), an optional 32-bit address on 8 lines in DTR
+    /// (ADMODE 100, ADDTR, ADSIZE 11), `dummyCycles`, an optional data phase on 8 lines in DTR
+    /// (DMODE 100, DDTR) with DQS sampling for reads (DQSE b29). The instruction's second byte
+    /// is the opcode extension, the inverted opcode on the parts served (BFPT dword 18 b30:29
+    /// = 01; MX25LM51245G: EEh/11h, 12h/EDh). TCR: SSHIFT must be 0 with DTR; DHQC (b28)
+    /// delays the output by a quarter cycle, what HAL's DelayHoldQuarterCycle does for DTR.
+    @inline(__always)
+    init(octal opcode: UInt8, address: UInt32 = 0, hasAddress: Bool = false, dummyCycles: UInt32 = 0,
+         data: Bool = false, strobe: Bool = false) {
+        var value: UInt32 = 0b100 | 1 << 3 | 0b01 << 4
+        if hasAddress { value |= 0b100 << 8 | 1 << 11 | 0b11 << 12 }
+        if data { value |= 0b100 << 24 | 1 << 27 }
+        if strobe { value |= 1 << 29 }
+        self.instruction = UInt32(opcode) << 8 | UInt32(opcode ^ Profile.opcodeExtensionXor)
+        self.ccr = value
+        self.tcr = (dummyCycles & 0x1F) | 1 << 28
+        self.address = address
+    }
+}
+#endif
