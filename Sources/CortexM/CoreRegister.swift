@@ -57,3 +57,11 @@ public struct MemoryRegion: Sendable, Equatable, CustomStringConvertible {
         "\(name) 0x\(String(base, radix: 16))–0x\(String(end - 1, radix: 16))" + (kind == .ram ? " RAM" : " MMIO")
     }
 }
+
+extension CoreRegister {
+    /// R0–R12, SP (13), LR (14), PC (15) by number, as instruction encodings name them.
+    static func general(_ number: Int) -> CoreRegister {
+        let numbered: [CoreRegister] = [.r0, .r1, .r2, .r3, .r4, .r5, .r6, .r7, .r8, .r9, .r10, .r11, .r12, .sp, .lr, .pc]
+        return numbered[number & 15]
+    }
+}

@@ -1,4 +1,5 @@
 import CUnicorn
+import CUnicornStoreLocks
 import VirtualTime
 
 /// An emulated Cortex-M33: Unicorn 2.0.1 for the instructions, the machine for everything
@@ -54,6 +55,11 @@ public final class Machine {
     /// Repeated device-register reads of the current call (see `pollRuns`).
     var pollWatch = PollWatch()
     var hooks: [uc_hook] = []
+    /// The Device-region memory hooks, when installed (`setDeviceAccessHooks`).
+    var deviceHooks: [uc_hook] = []
+    /// Decoded load/store of each PC that reached a Device-region MMIO callback (nil: not one
+    /// the decoder covers). Cleared with the translations when code is rewritten.
+    var accessRecipes: [UInt32: LoadStoreDecoder.Recipe?] = [:]
     // Per-call run state and block profile, touched by the hooks on every block: kept in
     // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
     private let runStorage: UnsafeMutablePointer<RunState>
@@ -67,6 +73,13 @@ public final class Machine {
         unsafeMutableAddress { profileStorage }
     }
     let hot: UnsafeMutablePointer<HotState>
+    /// Guest stores skip Unicorn 2.0.1's page-lock bookkeeping (`CUnicornStoreLocks`): the
+    /// same emulation, about a third of a store's host cost. Off only to compare both.
+    public var skipsStoreLocks = true
+    /// Whether libunicorn's page-lock calls reach `CUnicornStoreLocks` (Linux: yes).
+    public static var storeLocksInterposed: Bool { loaderlab_store_locks_interposed() }
+    /// Page-lock collections this thread skipped so far (one per guest store to RAM).
+    public static var storeLockCollectionsSkipped: UInt64 { loaderlab_store_locks_skipped_count() }
     /// Breakpoints, watchpoints and stepping; nil (and no debug hooks) unless a debugger
     /// was enabled (`MachineDebugger.swift`).
     var debugState: DebugState?
@@ -250,6 +263,7 @@ public final class Machine {
     private func invalidateCode(_ address: UInt32, count: Int) {
         _ = loaderlab_uc_flush_tb(engine)
         profile.removeAll()
+        accessRecipes.removeAll()
         run.lastSlot = -1
         log.record(.codeRewritten(address: address, count: count))
     }

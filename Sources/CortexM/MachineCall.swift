@@ -1,4 +1,5 @@
 import CUnicorn
+import CUnicornStoreLocks
 import VirtualTime
 
 extension Machine {
@@ -52,7 +53,9 @@ extension Machine {
             // The clock moved outside the core (the host, a WFI sleep): the hook's copy follows.
             run.now = clock.now
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
+            loaderlab_store_locks_set_skipped(skipsStoreLocks)
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
+            loaderlab_store_locks_set_skipped(false)
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
             // until an interrupt. WFE is treated as a NOP (its event register is usually set).
             // Unicorn 2.0.1 returns UC_ERR_OK after WFI and UC_ERR_INSN_INVALID after WFE, with

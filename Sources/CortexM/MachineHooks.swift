@@ -110,10 +110,52 @@ extension Machine {
         try check(loaderlab_uc_hook_intr(engine, &hook, interruptHookCallback, context), "INTR", hook)
         let unmapped = UC_HOOK_MEM_READ_UNMAPPED.rawValue | UC_HOOK_MEM_WRITE_UNMAPPED.rawValue | UC_HOOK_MEM_FETCH_UNMAPPED.rawValue
         try check(loaderlab_uc_hook_mem_invalid(engine, &hook, Int32(unmapped), unmappedHookCallback, context, 1, 0), "MEM_UNMAPPED", hook)
+    }
+
+    /// Memory hooks on the Device regions that check alignment before each access, instead
+    /// of the MMIO callbacks' decoding (`LoadStoreDecoder`). Unicorn 2.0.1 then takes every
+    /// guest load and store, RAM included, through its slow path (about 55 ns each): off but
+    /// to show that both checks agree.
+    public func setDeviceAccessHooks(_ installed: Bool) throws(MachineError) {
+        guard installed != !deviceHooks.isEmpty else { return }
+        if !installed {
+            for hook in deviceHooks { uc_hook_del(engine, hook) }
+            hooks.removeAll { deviceHooks.contains($0) }
+            deviceHooks = []
+            return
+        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
         let access = Int32(UC_HOOK_MEM_READ.rawValue | UC_HOOK_MEM_WRITE.rawValue)
-        // Only the Device regions of the default memory map: RAM accesses never reach these.
-        try check(loaderlab_uc_hook_mem(engine, &hook, access, deviceAccessHookCallback, context, 0x4000_0000, 0x5FFF_FFFF), "MEM peripherals", hook)
-        try check(loaderlab_uc_hook_mem(engine, &hook, access, deviceAccessHookCallback, context, 0xA000_0000, 0xFFFF_FFFF), "MEM devices", hook)
+        for (begin, end): (UInt64, UInt64) in [(0x4000_0000, 0x5FFF_FFFF), (0xA000_0000, 0xFFFF_FFFF)] {
+            var hook: uc_hook = 0
+            let err = loaderlab_uc_hook_mem(engine, &hook, access, deviceAccessHookCallback, context, begin, end)
+            guard err == UC_ERR_OK else { throw Machine.failure("uc_hook_add(MEM devices)", err) }
+            hooks.append(hook)
+            deviceHooks.append(hook)
+        }
+    }
+
+    /// The access the instruction at the current PC makes, when it is a Device-memory access
+    /// that is not naturally aligned. `size` is the part Unicorn passed to the MMIO callback:
+    /// a store split into bytes was unaligned; a load is split into two aligned loads of its
+    /// own size, so its address is computed from the registers.
+    func misalignedDeviceAccess(size: UInt32, write: Bool) -> LoadStoreDecoder.Access? {
+        let pc = hot.pointee.lastPC
+        let recipe: LoadStoreDecoder.Recipe?
+        if let cached = accessRecipes[pc] {
+            recipe = cached
+        } else {
+            let bytes = (try? readMemory(at: pc, count: 4)) ?? (try? readMemory(at: pc, count: 2)) ?? []
+            recipe = bytes.count >= 2
+                ? LoadStoreDecoder.recipe(UInt16(bytes[0]) | UInt16(bytes[1]) << 8,
+                                          bytes.count >= 4 ? UInt16(bytes[2]) | UInt16(bytes[3]) << 8 : 0)
+                : nil
+            accessRecipes[pc] = .some(recipe)
+        }
+        guard let recipe, recipe.bytes > 1, recipe.isWrite == write else { return nil }
+        if write, size == recipe.bytes { return nil }
+        let access = LoadStoreDecoder.access(recipe, pc: pc) { readRegister(CoreRegister.general($0)) }
+        return access.address & (recipe.bytes - 1) != 0 ? access : nil
     }
 
     func requestStop(_ reason: StopReason) {
@@ -240,6 +282,10 @@ extension Machine {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))
             return 0
         }
+        if mapping.isDevice, size > 1, let access = misalignedDeviceAccess(size: size, write: false) {
+            unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: false)
+            return 0
+        }
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         let value = mapping.peripheral.read(offset: offset, width: width, error: &error)
@@ -253,6 +299,10 @@ extension Machine {
         guard run.stop == nil else { return }
         guard let width = width(size) else {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))
+            return
+        }
+        if mapping.isDevice, let access = misalignedDeviceAccess(size: size, write: true) {
+            unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: true)
             return
         }
         clock.currentPC = hot.pointee.lastPC

@@ -48,6 +48,8 @@ struct SplitMix64 {
             let word = next()
             for shift in stride(from: 0, to: 64, by: 8) { result.append(UInt8(word >> UInt64(shift) & 0xFF)) }
         }
-        return Array(result.prefix(count))
+        // Trimmed in place: a copy of the prefix would double a 64 MiB image's peak.
+        result.removeLast(result.count - count)
+        return result
     }
 }

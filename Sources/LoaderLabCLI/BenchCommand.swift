@@ -56,7 +56,8 @@ struct BenchCommand: ParsableCommand {
         if child {
             print(String(data: (try? encoder.encode(results)) ?? Data(), encoding: .utf8) ?? "[]")
         } else if json {
-            let comparison = Benchmark.compareRealLoader(directory: realLoaders, ours: results.first { $0.scenario == "reported" })
+            let comparison = Benchmark.compareRealLoader(directory: realLoaders, ourLoaderBytes: FileManager.default.contents(atPath: loader).map { [UInt8]($0) },
+                                                         ourLoaderName: loader)
             let summary = BenchmarkSummary(results: results, realLoader: comparison)
             print(String(data: (try? encoder.encode(summary)) ?? Data(), encoding: .utf8) ?? "{}")
         } else {

@@ -1,3 +1,4 @@
+import Board
 import FirmwareImage
 import Foundation
 import LoaderFile
@@ -25,6 +26,8 @@ public struct BenchmarkSummary: Codable, Sendable {
     public var realLoaderHostRatio: Double?
     /// Why `realLoaderHostRatio` is null.
     public var realLoaderHostRatioReason: String?
+    /// The two sessions behind `realLoaderHostRatio` (ours made for the same board, then theirs).
+    public var realLoaderSessions: [BenchmarkResult]
     public var scenarios: [BenchmarkResult]
 
     public init(results: [BenchmarkResult], realLoader: Benchmark.RealLoaderComparison) {
@@ -48,6 +51,7 @@ public struct BenchmarkSummary: Codable, Sendable {
         if let loaderBytes = sample?.loaderBytes { footprintBytes = loaderBytes + (sample?.maxStackBytes ?? 0) }
         realLoaderHostRatio = realLoader.ratio
         realLoaderHostRatioReason = realLoader.reason
+        realLoaderSessions = [realLoader.ours, realLoader.theirs].compactMap { $0 }
         scenarios = results
     }
 
@@ -66,6 +70,7 @@ public struct BenchmarkSummary: Codable, Sendable {
         try c.encode(footprintBytes, forKey: .footprintBytes)
         try c.encode(realLoaderHostRatio, forKey: .realLoaderHostRatio)
         try c.encode(realLoaderHostRatioReason, forKey: .realLoaderHostRatioReason)
+        try c.encode(realLoaderSessions, forKey: .realLoaderSessions)
         try c.encode(scenarios, forKey: .scenarios)
     }
 }
@@ -76,40 +81,57 @@ extension Benchmark {
         public var ratio: Double?
         public var reason: String?
 
-        public init(ratio: Double?, reason: String?) {
+        /// The two sessions compared, when both ran.
+        public var ours: BenchmarkResult?
+        public var theirs: BenchmarkResult?
+
+        public init(ratio: Double?, reason: String?, ours: BenchmarkResult? = nil, theirs: BenchmarkResult? = nil) {
             self.ratio = ratio
             self.reason = reason
+            self.ours = ours
+            self.theirs = theirs
         }
     }
 
     /// The Winbond W25Q512 loader for an STM32U599 on the default board's pins: the one real
     /// loader whose wiring matches a board the lab models.
     public static let realLoaderFile = "CLIVEONE-W25Q512_STM32U599-PB10-PA2-PE12-PB0-PE14-PE15.stldr"
+    /// The built-in board it runs on (`identify` finds it): STM32U599 + W25Q512JV, quad, port 1.
+    public static let realLoaderBoard = "stm32u599-w25q512jv"
 
-    /// Runs the real loader and ours on the same image when the lab can host the real one.
-    /// It talks only to a Winbond part (it returns 0 from Init for any other JEDEC ID), so it
-    /// needs a W25Q512 flash model; until one exists the ratio is null with the reason.
-    public static func compareRealLoader(directory: String, ours: BenchmarkResult?) -> RealLoaderComparison {
+    /// The real loader and ours, `make-loader`d for the same board, on the sample image: the
+    /// real one's host time over ours. Ours is patched from `ourLoaderBytes` (the `.stldr` the
+    /// bench runs) exactly as `loaderlab make-loader --board stm32u599-w25q512jv` does.
+    public static func compareRealLoader(directory: String, ourLoaderBytes: [UInt8]?, ourLoaderName: String) -> RealLoaderComparison {
         let path = (directory as NSString).appendingPathComponent(realLoaderFile)
         guard FileManager.default.fileExists(atPath: path) else {
             return RealLoaderComparison(ratio: nil, reason: "\(path) is not present")
         }
-        guard let part = ["W25Q512JV", "W25Q512"].lazy.compactMap({ FlashPart.part(named: $0) }).first else {
-            return RealLoaderComparison(ratio: nil, reason: "\(realLoaderFile) needs a Winbond W25Q512 flash model (the lab models only \(FlashPart.all.map(\.name).joined(separator: ", "))): its Init returns 0 for any other JEDEC ID")
+        guard let board = BuiltInBoards.named(realLoaderBoard) else {
+            return RealLoaderComparison(ratio: nil, reason: "no built-in board \(realLoaderBoard)")
         }
-        guard let ours, ours.result == "ok", ours.hostSeconds > 0 else {
-            return RealLoaderComparison(ratio: nil, reason: "our loader's reported session did not run or failed")
+        guard let ourLoaderBytes else {
+            return RealLoaderComparison(ratio: nil, reason: "our loader (\(ourLoaderName)) could not be read")
         }
-        let loader: LoaderFile
-        do { loader = try LoaderFile(path: path) } catch {
+        let theirLoader: LoaderFile
+        let ourLoader: LoaderFile
+        do {
+            theirLoader = try LoaderFile(path: path)
+            ourLoader = try LoaderPatcher(baseBytes: ourLoaderBytes, baseName: ourLoaderName)
+                .patch(board: board, outputName: "LoaderLab_\(board.name).stldr", boardFile: "built-in board \(board.name)").loader
+        } catch {
             return RealLoaderComparison(ratio: nil, reason: "\(error)")
         }
         var options = SessionOptions()
-        options.board.flash = part.name
-        let theirs = session("real-loader", image: SampleImage.make(), loader: loader, fullChipErase: false, options: options)
-        guard theirs.result == "ok" else {
-            return RealLoaderComparison(ratio: nil, reason: "\(realLoaderFile) did not program the sample: \(theirs.detail ?? "?")")
+        options.board = board
+        let ours = session("our-loader-\(board.name)", image: SampleImage.make(), loader: ourLoader, fullChipErase: false, options: options)
+        guard ours.result == "ok", ours.hostSeconds > 0 else {
+            return RealLoaderComparison(ratio: nil, reason: "our loader made for \(board.name) did not program the sample: \(ours.detail ?? "?")")
         }
-        return RealLoaderComparison(ratio: theirs.hostSeconds / ours.hostSeconds, reason: nil)
+        let theirs = session("real-loader", image: SampleImage.make(), loader: theirLoader, fullChipErase: false, options: options)
+        guard theirs.result == "ok" else {
+            return RealLoaderComparison(ratio: nil, reason: "\(realLoaderFile) did not program the sample on \(board.name): \(theirs.detail ?? "?")")
+        }
+        return RealLoaderComparison(ratio: theirs.hostSeconds / ours.hostSeconds, reason: nil, ours: ours, theirs: theirs)
     }
 }

@@ -232,7 +232,7 @@ final class SessionRun {
 
     func perform(progress: ((SessionProgress) -> Void)?) {
         let info = loader.storageInfo
-        let externalBytes = plan.chunks.reduce(0) { $0 + $1.bytes.count }
+        let externalBytes = plan.chunks.reduce(0) { $0 + $1.count }
         let internalBytes = plan.internalSegments.reduce(0) { $0 + $1.bytes.count }
         log.append("Opening and parsing file: \(session.imageName)")
         log.append("  File          : \(session.imageName)")
@@ -314,7 +314,7 @@ final class SessionRun {
             progress?(SessionProgress(operation: "program", done: i, total: plan.chunks.count))
             let buffer = buffers[i % 2]
             try? board.machine.writeMemory(chunk.bytes, at: buffer)
-            guard invoke("program", "Write", label: "Write#\(i + 1)", [chunk.address, UInt32(chunk.bytes.count), buffer],
+            guard invoke("program", "Write", label: "Write#\(i + 1)", [chunk.address, UInt32(chunk.count), buffer],
                          limit: options.timeouts.write) else {
                 let sector = session.layout.sector(containing: UInt64(chunk.address &- session.layout.base))?.index ?? 0
                 return fail(logLine: "Error: failed to download Sector[\(sector)]")
@@ -508,7 +508,7 @@ final class SessionRun {
     private func verifyThroughWindow() {
         guard let board, download(operation: "verify"), callInit(operation: "verify") else { return }
         for chunk in plan.chunks {
-            switch board.soc.debugRead(address: chunk.address, count: chunk.bytes.count) {
+            switch board.soc.debugRead(address: chunk.address, count: chunk.count) {
             case .success(let bytes):
                 if compare(expected: chunk.bytes, actual: bytes, at: chunk.address) { return }
             case .failure(let error):

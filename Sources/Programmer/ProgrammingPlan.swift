@@ -17,7 +17,25 @@ public struct ProgrammingPlan: Sendable, Equatable {
     /// One `Write` call: `bytes` at absolute `address`.
     public struct Chunk: Sendable, Equatable {
         public var address: UInt32
-        public var bytes: [UInt8]
+        /// A view of the image segment's storage: the plan holds no second copy of the image
+        /// (issue 13, host memory per image byte).
+        public var data: ArraySlice<UInt8>
+        /// The chunk's bytes as an array (a copy of `data`, made on each read).
+        public var bytes: [UInt8] {
+            get { Array(data) }
+            set { data = newValue[...] }
+        }
+        public var count: Int { data.count }
+
+        public init(address: UInt32, bytes: [UInt8]) {
+            self.address = address
+            data = bytes[...]
+        }
+
+        public init(address: UInt32, data: ArraySlice<UInt8>) {
+            self.address = address
+            self.data = data
+        }
     }
 
     public var eraseRuns: [SectorRun]
@@ -178,7 +196,7 @@ extension ProgrammingPlan {
             var offset = 0
             while offset < segment.bytes.count {
                 let n = min(chunkSize, segment.bytes.count - offset)
-                chunks.append(Chunk(address: segment.address + UInt32(offset), bytes: Array(segment.bytes[offset..<(offset + n)])))
+                chunks.append(Chunk(address: segment.address + UInt32(offset), data: segment.bytes[offset..<(offset + n)]))
                 offset += n
             }
         }

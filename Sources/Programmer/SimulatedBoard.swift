@@ -42,6 +42,10 @@ public final class SimulatedBoard {
         soc = STM32U5SoC(board: board, flash: stamped, clock: clock, permissive: permissive)
         soc.fastPaths = fastPaths
         machine = try Machine(clock: clock)
+        machine.skipsStoreLocks = fastPaths
+        // The slow path checks Device alignment with memory hooks, the fast one in the MMIO
+        // callbacks (LoadStoreDecoder): ExactnessTests compares them.
+        try machine.setDeviceAccessHooks(!fastPaths)
         let mcu = board.mcuDescription
         try machine.mapRAM(name: "FLASH (internal)", base: Self.internalFlash.lowerBound, size: mcu.internalFlashBytes)
         let main = mcu.programmerRAM

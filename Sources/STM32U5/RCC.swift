@@ -61,7 +61,8 @@ public final class RCC: Peripheral {
     let log: SoCEventLog
     /// Everything but CRRCR (HSI48 calibration) and BDCR (LSE/LSI and their ready flags).
     let boundary: ModelBoundary
-    var regs: [UInt32: UInt32]
+    /// Array-backed: every gated block's access reads an enable bit here.
+    var regs: RegisterWords
     /// When each oscillator ON bit (by bit number in CR) was last set; absent for the
     /// oscillators that run out of reset (MSIS, MSIK), which are ready from the start.
     var onSince: [Int: DeviceTime] = [:]
@@ -78,7 +79,7 @@ public final class RCC: Peripheral {
     init(clock: VirtualClock, log: SoCEventLog) {
         self.clock = clock
         self.log = log
-        self.regs = RCC.resetValues
+        self.regs = RegisterWords(RCC.resetValues)
         let unmodeled: Set<UInt32> = [0x14, Offset.bdcr]
         let words = [0x00, 0x08, 0x0C, 0x10] + Array(stride(from: 0x1C, through: 0x48, by: 4)) + [0x50, 0x54, 0x58]
             + Array(stride(from: 0x60, through: 0x6C, by: 4)) + Array(stride(from: 0x74, through: 0x80, by: 4))
@@ -88,7 +89,7 @@ public final class RCC: Peripheral {
         boundary = ModelBoundary(peripheral: "RCC", log: log, modeled: words.map(UInt32.init).filter { !unmodeled.contains($0) })
     }
 
-    public func register(_ offset: UInt32) -> UInt32 { regs[offset] ?? 0 }
+    public func register(_ offset: UInt32) -> UInt32 { regs[offset] }
 
     // MARK: derived clocks
 

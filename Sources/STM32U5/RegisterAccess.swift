@@ -35,6 +35,13 @@ struct RegisterWords {
     private var words = [UInt32](repeating: 0, count: 256)
     private var others: [UInt32: UInt32] = [:]
 
+    init() {}
+
+    /// A block holding `values` (offset → value), every other register 0.
+    init(_ values: [UInt32: UInt32]) {
+        for (offset, value) in values { self[offset] = value }
+    }
+
     subscript(offset: UInt32) -> UInt32 {
         get { offset < 0x400 && offset & 3 == 0 ? words[Int(offset >> 2)] : others[offset] ?? 0 }
         set {

@@ -4,7 +4,9 @@ import Testing
 import TestSupport
 @testable import Programmer
 
-/// The models' shortcuts (`SessionOptions.fastPaths`) are exact: on every loader of the
+/// The shortcuts (`SessionOptions.fastPaths`: the signal path's routing cache, guest stores
+/// without Unicorn 2.0.1's page-lock bookkeeping, Device alignment checked by decoding in the
+/// MMIO callbacks instead of memory hooks) are exact: on every loader of the
 /// broken-loader corpus and on ours, a session with them and one without give the same
 /// hardware events (time, PC and content of each, so the same flash-command trace), the same
 /// calls with the same device time and instruction counts, and the same findings.

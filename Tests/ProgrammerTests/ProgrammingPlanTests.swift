@@ -24,6 +24,18 @@ import Testing
         #expect(plan.eraseRuns.first?.end == 0x9002_5FFF)
     }
 
+    /// Issue 13: the plan holds views of the image, not a second copy of it.
+    @Test func chunksShareTheSegmentsStorage() throws {
+        let bytes = (0..<0x25000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let plan = try ProgrammingPlan.make(segments: [(0x9000_0003, bytes)], layout: layout, chunkSize: 0x10700, fullChipErase: false)
+        let imageBase = bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        for (i, chunk) in plan.chunks.enumerated() {
+            let chunkBase = chunk.data.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+            #expect(chunkBase == imageBase + UInt(i * 0x10700), "chunk \(i) is a copy")
+            #expect(chunk.count == chunk.bytes.count)
+        }
+    }
+
     @Test func separateSegmentsGiveSeparateRuns() throws {
         let plan = try ProgrammingPlan.make(
             segments: [(0x9000_0000, [1, 2]), (0x9100_0FFF, [3, 4])], layout: layout, chunkSize: 256, fullChipErase: false)

@@ -98,7 +98,7 @@ struct ReturnValueRule: DiagnosisRule {
             }
             guard r0 == 0, let flash = run.board?.flash else { continue }
             if call.function == "Write", call.arguments.count == 3,
-               let chunk = context.session.plan.chunks.first(where: { $0.address == call.arguments[0] && $0.bytes.count == Int(call.arguments[1]) }),
+               let chunk = context.session.plan.chunks.first(where: { $0.address == call.arguments[0] && $0.count == Int(call.arguments[1]) }),
                flash.read(address: chunk.address &- base, count: chunk.bytes.count) == chunk.bytes {
                 return SessionFinding(code: code, severity: .error,
                                       message: "\(call.name) programmed its data correctly but returned 0, which the programmer reads as failure: return 1 on success (HAL_OK is 0; the loader contract is the opposite)",
