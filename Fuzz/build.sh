@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=.build/fuzz
 mkdir -p "$OUT"
-SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -package-name LoaderLab -swift-version 6 -I "$OUT" -I Sources/CUnicorn)
+SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -package-name LoaderLab -swift-version 6 -I "$OUT" -I Sources/CUnicorn -I "$OUT/CUnicornStoreLocks")
 
 module() {  # NAME: Sources/NAME/**/*.swift -> $OUT/libNAME.a + NAME.swiftmodule
   local name=$1
@@ -20,9 +20,21 @@ module() {  # NAME: Sources/NAME/**/*.swift -> $OUT/libNAME.a + NAME.swiftmodule
   [[ -f "$stamp" ]]
 }
 
+cmodule() {  # NAME: Sources/NAME/*.c -> $OUT/libNAME.a, and a module map for swiftc's import
+  local name=$1
+  local stamp="$OUT/lib$name.a"
+  mkdir -p "$OUT/$name"
+  printf 'module %s {\n    header "%s"\n    export *\n}\n' "$name" "$PWD/Sources/$name/include/$name.h" > "$OUT/$name/module.modulemap"
+  if [[ -f "$stamp" ]] && [[ -z "$(find "Sources/$name" -newer "$stamp")" ]]; then return; fi
+  echo "fuzz: C module $name"
+  "$(dirname "$(command -v swiftc)")/clang" -O2 -fPIC -I "Sources/$name/include" -c Sources/$name/*.c -o "$OUT/$name.o"
+  ar rcs "$stamp" "$OUT/$name.o"
+}
+
+for c in CUnicornStoreLocks; do cmodule "$c"; done
 for m in VirtualTime ELF NORFlash Board FirmwareImage LoaderFile CortexM STM32U5 Programmer; do module "$m"; done
 
-LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lFirmwareImage -lELF -lVirtualTime -lunicorn)
+LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lCUnicornStoreLocks -lFirmwareImage -lELF -lVirtualTime -lunicorn -ldl)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(loader image board session)
 for t in "${targets[@]}"; do
