@@ -67,9 +67,19 @@ struct TimeoutRule: DiagnosisRule {
         let last = context.flashEvents().filter { $0.entry.call == index }.suffix(2)
         evidence += last.map { context.evidence($0.entry, $0.event.message) }
         let seconds = (call.endTime - call.startTime).seconds
-        return SessionFinding(code: code, severity: .error,
-                              message: String(format: "%@ never returned: still running after %.1f s of device time, so the programmer gives up (\"failed to download\" / \"function fail with timeout\")", call.name, seconds),
-                              call: call.name, evidence: evidence)
+        // Only the device-time limit is the programmer's. The instruction budget and the host
+        // guard are the lab's: they stop a call before that limit, so the lab must not claim
+        // the programmer gave up (a loader that polls the flash in software can need more
+        // instructions than the budget within the programmer's time).
+        let labLimit: String? = switch call.outcome {
+        case .budgetExhausted(let n, _): "its budget of \(n) instructions per call"
+        case .hostTimeExceeded(let s, _): String(format: "its host-time guard of %.0f s per call", s)
+        default: nil
+        }
+        let message = labLimit.map { limit in
+            String(format: "%@ was still running when the lab stopped it (%@) after %.1f s of device time, before the programmer's own limit for this call: either it never returns (the programmer then gives up: \"failed to download\" / \"function fail with timeout\") or it needs longer than the lab allows", call.name, limit, seconds)
+        } ?? String(format: "%@ never returned: still running after %.1f s of device time, so the programmer gives up (\"failed to download\" / \"function fail with timeout\")", call.name, seconds)
+        return SessionFinding(code: code, severity: .error, message: message, call: call.name, evidence: evidence)
     }
 }
 
