@@ -136,10 +136,11 @@ extension Machine {
     }
 
     /// The access the instruction at the current PC makes, when it is a Device-memory access
-    /// that is not naturally aligned. `size` is the part Unicorn passed to the MMIO callback:
-    /// a store split into bytes was unaligned; a load is split into two aligned loads of its
-    /// own size, so its address is computed from the registers.
-    func misalignedDeviceAccess(size: UInt32, write: Bool) -> LoadStoreDecoder.Access? {
+    /// that is not naturally aligned. Callers ask only where Unicorn may have split one: a
+    /// 1-byte store (an unaligned store arrives byte by byte) or a load wider than a byte (an
+    /// unaligned load arrives as two aligned loads of its own size); the address is computed
+    /// from the registers.
+    func misalignedDeviceAccess(write: Bool) -> LoadStoreDecoder.Access? {
         let pc = hot.pointee.lastPC
         let recipe: LoadStoreDecoder.Recipe?
         if let cached = accessRecipes[pc] {
@@ -153,7 +154,6 @@ extension Machine {
             accessRecipes[pc] = .some(recipe)
         }
         guard let recipe, recipe.bytes > 1, recipe.isWrite == write else { return nil }
-        if write, size == recipe.bytes { return nil }
         let access = LoadStoreDecoder.access(recipe, pc: pc) { readRegister(CoreRegister.general($0)) }
         return access.address & (recipe.bytes - 1) != 0 ? access : nil
     }
@@ -282,7 +282,7 @@ extension Machine {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))
             return 0
         }
-        if mapping.isDevice, size > 1, let access = misalignedDeviceAccess(size: size, write: false) {
+        if mapping.isDevice, size > 1, let access = misalignedDeviceAccess(write: false) {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: false)
             return 0
         }
@@ -301,7 +301,9 @@ extension Machine {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))
             return
         }
-        if mapping.isDevice, let access = misalignedDeviceAccess(size: size, write: true) {
+        // QEMU stores an unaligned MMIO access byte by byte, so only a 1-byte store can be one
+        // piece of it: wider stores skip the decode on this path (every DR word write).
+        if mapping.isDevice, size == 1, let access = misalignedDeviceAccess(write: true) {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: true)
             return
         }
