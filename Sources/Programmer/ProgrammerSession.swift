@@ -523,10 +523,10 @@ final class SessionRun {
         guard let board, download(operation: "verify"), callInit(operation: "verify") else { return }
         let buffer = bufferAddresses()[0]
         for (i, chunk) in plan.chunks.enumerated() {
-            guard invoke("verify", "Read", label: "Read#\(i + 1)", [chunk.address, UInt32(chunk.bytes.count), buffer], limit: options.timeouts.other) else {
+            guard invoke("verify", "Read", label: "Read#\(i + 1)", [chunk.address, UInt32(chunk.count), buffer], limit: options.timeouts.other) else {
                 return fail(logLine: String(format: "Error: failed to read memory at address 0x%08X", chunk.address))
             }
-            let bytes = (try? board.machine.readMemory(at: buffer, count: chunk.bytes.count)) ?? []
+            let bytes = (try? board.machine.readMemory(at: buffer, count: chunk.count)) ?? []
             if compare(expected: chunk.bytes, actual: bytes, at: chunk.address) { return }
         }
     }
@@ -537,9 +537,9 @@ final class SessionRun {
         let buffer = bufferAddresses()[0]
         for (i, chunk) in plan.chunks.enumerated() {
             let head = Int(chunk.address & 3)
-            let words = (head + chunk.bytes.count + 3) / 4
-            let tail = words * 4 - head - chunk.bytes.count
-            var padded = [UInt8](repeating: 0xFF, count: head) + chunk.bytes
+            let words = (head + chunk.count + 3) / 4
+            let tail = words * 4 - head - chunk.count
+            var padded = [UInt8](repeating: 0xFF, count: head) + chunk.data
             padded += [UInt8](repeating: 0xFF, count: tail)
             try? board.machine.writeMemory(padded, at: buffer)
             let missalignment = UInt32(head) | UInt32(tail) << 16
@@ -551,7 +551,7 @@ final class SessionRun {
             if r0 != 0 {
                 let offset = Int(r0 &- chunk.address)
                 let actual = board.flash.read(address: r0 &- session.layout.base, count: 1).first ?? 0
-                let expected = (0..<chunk.bytes.count).contains(offset) ? chunk.bytes[offset] : 0
+                let expected = (0..<chunk.count).contains(offset) ? chunk.data[chunk.data.startIndex + offset] : 0
                 verifyMismatch = VerifyMismatch(address: r0, expected: expected, actual: actual, count: 1)
                 log.append(String(format: "Error: data mismatch found at address  0x%08X (byte = 0x%02X instead of 0x%02X)", r0, actual, expected))
                 return

@@ -21,10 +21,7 @@ public struct ProgrammingPlan: Sendable, Equatable {
         /// (issue 13, host memory per image byte).
         public var data: ArraySlice<UInt8>
         /// The chunk's bytes as an array (a copy of `data`, made on each read).
-        public var bytes: [UInt8] {
-            get { Array(data) }
-            set { data = newValue[...] }
-        }
+        public var bytes: [UInt8] { Array(data) }
         public var count: Int { data.count }
 
         public init(address: UInt32, bytes: [UInt8]) {

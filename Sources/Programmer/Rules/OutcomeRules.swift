@@ -109,11 +109,11 @@ struct ReturnValueRule: DiagnosisRule {
             guard r0 == 0, let flash = run.board?.flash else { continue }
             if call.function == "Write", call.arguments.count == 3,
                let chunk = context.session.plan.chunks.first(where: { $0.address == call.arguments[0] && $0.count == Int(call.arguments[1]) }),
-               flash.read(address: chunk.address &- base, count: chunk.bytes.count) == chunk.bytes {
+               chunk.data.elementsEqual(flash.read(address: chunk.address &- base, count: chunk.count)) {
                 return SessionFinding(code: code, severity: .error,
                                       message: "\(call.name) programmed its data correctly but returned 0, which the programmer reads as failure: return 1 on success (HAL_OK is 0; the loader contract is the opposite)",
                                       call: call.name,
-                                      evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0", chunk.bytes.count, chunk.address)] + context.pollEvidence(call))
+                                      evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0", chunk.count, chunk.address)] + context.pollEvidence(call))
             }
             if call.function == "SectorErase", call.arguments.count == 2, call.arguments[1] >= call.arguments[0],
                call.arguments[0] >= base,
@@ -140,11 +140,11 @@ struct ReturnValueRule: DiagnosisRule {
         let start = call.arguments[0], bytes = UInt64(call.arguments[2]) * 4
         if UInt64(r0) >= UInt64(start), UInt64(r0) < UInt64(start) + bytes { return nil }
         guard let chunk = context.session.plan.chunks.first(where: { $0.address & ~3 == start }),
-              flash.read(address: chunk.address &- context.session.layout.base, count: chunk.bytes.count) == chunk.bytes else { return nil }
+              chunk.data.elementsEqual(flash.read(address: chunk.address &- context.session.layout.base, count: chunk.count)) else { return nil }
         return SessionFinding(code: code, severity: .error,
                               message: String(format: "%@ returned R0 = 0x%08X, which is no address in the verified range 0x%08X-0x%08llX, although the flash matches: Verify returns a 64-bit value, 0 in R0 on a match (or the first failing address) and the checksum in R1, not 1 for success", call.name, r0, start, UInt64(start) + bytes - 1),
                               call: call.name,
-                              evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0x%08X", chunk.bytes.count, chunk.address, r0)])
+                              evidence: [String(format: "the %d bytes at 0x%08X are in the flash exactly as requested; R0 = 0x%08X", chunk.count, chunk.address, r0)])
     }
 }
 
