@@ -136,9 +136,10 @@ public final class NORFlash: SPIDevice {
     public var isBusy: Bool { busy != nil }
 
     /// When the current program/erase/register write ends, if one runs.
-    public var nextSelfTimedChange: DeviceTime? { busy.flatMap { $0.ends >= Self.forever ? nil : $0.ends } }
+    public var nextSelfTimedChange: DeviceTime? { busyForever ? nil : busy?.ends }
     /// An injected stuck-busy fault (WIP stays 1, no time clears it) or power loss.
-    public var isFrozen: Bool { faultState.poweredOff || (busy.map { $0.ends >= Self.forever } ?? false) }
+    public var isFrozen: Bool { faultState.poweredOff || busyForever }
+    private var busyForever: Bool { busy.map { $0.ends >= Self.forever } ?? false }
 
     /// Ends the busy operation if `now` has passed its end.
     public func settle(at now: DeviceTime) {

@@ -110,24 +110,25 @@ public enum LoaderIdentifier {
         let ends: [UInt64] = loader.loadSegments.map { UInt64($0.virtualAddress) + UInt64($0.memorySize) }
         let ramEnd: UInt64 = ends.filter { (v: UInt64) in v >= 0x2000_0000 && v < 0x2800_0000 }.max() ?? 0
         let lines = MCUDescription.family.filter { $0.programmerRAM.end >= ramEnd + 0x400 }
-        guard let smallest = lines.first else {
+        guard !lines.isEmpty else {
             let member = MCUDescription.family.last!.members.last!
             return (member, "not named by the loader and larger than every line's RAM", session.probeInit(board: board(member), part: part, permissive: true))
         }
-        var fallback: (String, InitProbe?)?
+        // Without a wired line: the first line it ran on without touching a missing
+        // peripheral, else the smallest (each line's Init runs once).
+        var fallback: (member: String, probe: InitProbe?)?
+        var smallest: (member: String, probe: InitProbe?)?
         for line in lines {
             let member = line.members[0]
             let probe = session.probeInit(board: board(member), part: part, permissive: true)
+            smallest = smallest ?? (member, probe)
             guard let probe, probe.absentPeripherals.isEmpty else { continue }
-            let wired = FlashSignal.quad.allSatisfy { s in probe.pins.contains { $0.signal == s } }
-            if wired {
-                let why = line.line == smallest.line ? "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) has every peripheral and pin its Init used; use --mcu to choose"
-                    : "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and has every peripheral and pin its Init used; use --mcu to choose"
-                return (member, String(format: why, ramEnd), probe)
+            if FlashSignal.quad.allSatisfy({ s in probe.pins.contains { $0.signal == s } }) {
+                return (member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and that has every peripheral and pin its Init used; use --mcu to choose", ramEnd), probe)
             }
             fallback = fallback ?? (member, probe)
         }
-        let (member, probe) = fallback ?? (smallest.members[0], session.probeInit(board: board(smallest.members[0]), part: part, permissive: true))
+        let (member, probe) = fallback ?? smallest!
         return (member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and that it ran on without touching a missing peripheral (no line showed its flash pins); use --mcu to choose", ramEnd), probe)
     }
 

@@ -47,10 +47,10 @@ extension OCTOSPI {
     }
 
     /// The CPU reads SR while auto-polling waits on a part that will never answer otherwise
-    /// (an injected stuck-busy fault or power loss). Polls at a fixed rate could never match, and simulating each
-    /// one until the loader's own deadline (seconds at 160 MHz) would take minutes of host time,
-    /// so each such read lets time pass: one poll period, or a sixteenth of the time waited so
-    /// far, whichever is longer. A deadline loop around the read then expires after a few
+    /// (an injected stuck-busy fault or power loss). Polls at a fixed rate could never match,
+    /// and simulating each one until the loader's own deadline (seconds at 160 MHz) would take
+    /// minutes of host time, so each such read lets time pass: one poll period, or a sixteenth
+    /// of the time waited so far, whichever is longer. A deadline loop around the read then expires after a few
     /// hundred reads, at most 1/16 later than it would on silicon; the call ends the way the
     /// loader's own timeout makes it end, not by the lab's call limit.
     func waitOnStuckDevice() {
