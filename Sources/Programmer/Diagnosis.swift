@@ -173,13 +173,14 @@ enum Diagnosis {
         // The loader's static findings that are not already the root cause, after the
         // runtime ones (they explain, they rarely decide), except those after which the
         // programmer refuses or misuses the loader: those decide, so they come first. A static
-        // warning in a session that programmed and verified changed nothing: a note.
+        // warning in a session that programmed and verified changed nothing: a note; so is one
+        // the run shows did not decide the failure (`refutedByRun`).
         let named = Set(findings.map(\.code))
         var refused: [SessionFinding] = []
         for lint in context.session.lintFindings where !named.contains(lint.code) {
             let severity: Severity = switch lint.severity {
             case .error: .error
-            case .warning: context.failed ? .warning : .note
+            case .warning: context.failed && !refutedByRun(lint.code, named: named, context) ? .warning : .note
             case .note: .note
             }
             let finding = SessionFinding(code: lint.code, severity: severity, message: lint.message, call: nil,
@@ -196,6 +197,20 @@ enum Diagnosis {
         let errors = findings.filter { $0.severity == .error }
         let rest = findings.filter { $0.severity != .error && !isWithoutEffect($0) }
         return refused + gap + errors + rest + findings.filter(isWithoutEffect)
+    }
+
+    /// The static signs of interrupt use (`InterruptRules`) predict a failure of one kind: a
+    /// call that takes an exception, or one that waits for a tick only an interrupt would
+    /// advance. When the failing call did neither, the interrupt setup did not decide the
+    /// outcome, so the heuristic stays a note: ST's CMSIS SystemInit for the U5 writes
+    /// SCB->VTOR unconditionally (system_stm32u5xx.c), and loaders that call it, ST's
+    /// MX25LM51245G loader among them, program real boards.
+    static let interruptLintCodes: Set<String> = ["interrupts-enabled", "vtor-write", "vector-table"]
+
+    static func refutedByRun(_ code: String, named: Set<String>, _ context: DiagnosisContext) -> Bool {
+        guard interruptLintCodes.contains(code), let (_, call) = context.failedCall else { return false }
+        if case .exceptionTaken = call.outcome { return false }
+        return !named.contains("systick-not-running") && !named.contains("unexpected-exception")
     }
 
     /// A note that an access changed nothing never leads the report.

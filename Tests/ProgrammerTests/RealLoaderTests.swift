@@ -108,6 +108,21 @@ struct RealLoaderTests {
         #expect(mapped.calls.last?.function == "Init", "the read-back operation's Init comes last")
     }
 
+    @Test("ST's MX25LM loader stopped by the lab's budget: its SCB->VTOR literal did not decide the failure, so it is a note",
+          .enabled(if: present))
+    func interruptHeuristicRefutedByTheRun() throws {
+        let loader = try Self.loader(Self.mx25lm)
+        #expect(loader.lint().contains { $0.code == "vtor-write" && $0.severity == .warning })
+        var options = SessionOptions()
+        options.board = try #require(BuiltInBoards.named("stm32u5a9-mx25lm51245g"))
+        options.maxInstructionsPerCall = 20_000
+        let report = try ProgrammerSession(loader: loader, image: Self.sample(cutTo: 0x100), imageName: "sample.hex", options: options).run()
+        #expect(report.result == "failed")
+        #expect(report.findings.first?.code == "timeout", "\(report.findings.map(\.code))")
+        let vtor = try #require(report.findings.first { $0.code == "vtor-write" }, "\(report.findings.map(\.code))")
+        #expect(vtor.severity == .note)
+    }
+
     @Test("The W25Q512 loader on the default IS25LP512M board: flash-part-mismatch is the first error and the only one",
           .enabled(if: present))
     func w25q512OnTheDefaultBoard() throws {
