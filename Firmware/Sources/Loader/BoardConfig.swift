@@ -20,14 +20,16 @@ import LoaderSupport
 /// pull-ups on NCS/IO2/IO3, SYSCLK 160 MHz, /2. The quad+octal build's are the built-in
 /// board stm32u5a9-mx25lm51245g: STM32U5A9 (0x2000_0000 + 0x27_0000 of RAM), OCTOSPI1 on
 /// port 1, NCS PA2, CLK PF10 (AF3), DQS PA1, IO0-IO7 PF8 PF9 PA7 PA6 PC1 PC2 PC3 PC0 (IO7 AF3).
-#if OCTAL
-@used @section(".board_config") @_silgen_name("BoardConfig")
-public let boardConfigBlock: (
+public typealias BoardConfigLayout = (
     UInt32, UInt16, UInt16, UInt32, UInt16, UInt8, UInt8,
     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
     UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32
-) = (
+)
+
+#if OCTAL
+@used @section(".board_config") @_silgen_name("BoardConfig")
+public let boardConfigBlock: BoardConfigLayout = (
     0x4342_4C4C, 2, 80, 160_000_000, 2, 1, 1,
     0, 2, 10, 1,  // NCS  PA2  AF10 pull-up
     5, 10, 3, 0,  // CLK  PF10 AF3
@@ -44,12 +46,7 @@ public let boardConfigBlock: (
 )
 #else
 @used @section(".board_config") @_silgen_name("BoardConfig")
-public let boardConfigBlock: (
-    UInt32, UInt16, UInt16, UInt32, UInt16, UInt8, UInt8,
-    UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-    UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-    UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32
-) = (
+public let boardConfigBlock: BoardConfigLayout = (
     0x4342_4C4C, 2, 80, 160_000_000, 2, 1, 1,
     0, 2, 10, 1,  // NCS  PA2  AF10 pull-up
     1, 10, 10, 0,  // CLK  PB10 AF10
