@@ -14,34 +14,10 @@
  *   BUG_QE_SR1_ONLY  (Winbond) QE written the ISSI way, 01h 40h: it lands in SR1 bit 6.
  *   BUG_FSR_IGNORED  (Micron)  only WIP is polled; a program/erase error goes unnoticed.
  */
-#include <stdint.h>
-#include "../BrokenLoaders/regs.h"
-
-#ifndef DEVICE_NAME
-#error "pass -DDEVICE_NAME=\"<file stem>\""
-#endif
+#include "loader_abi.h"
 #if !defined(PART_W25Q512JV) && !defined(PART_MT25QL512ABB)
 #error "pass -DPART_W25Q512JV or -DPART_MT25QL512ABB"
 #endif
-
-#define LOADER_OK   1u
-#define LOADER_FAIL 0u
-
-struct DeviceSectors {
-    uint32_t SectorNum;
-    uint32_t SectorSize;
-};
-
-struct StorageInfo {
-    char     DeviceName[100];
-    uint16_t DeviceType;
-    uint32_t DeviceStartAddress;
-    uint32_t DeviceSize;
-    uint32_t PageSize;
-    uint8_t  EraseValue;
-    struct DeviceSectors sectors[10];
-};
-_Static_assert(sizeof(struct StorageInfo) == 200, "StorageInfo must be exactly 200 bytes");
 
 #define FLASH_SIZE   0x04000000u
 #define PAGE_SIZE    0x100u
@@ -52,9 +28,6 @@ const struct StorageInfo StorageInfo = {
     DEVICE_NAME, 3, OSPI1_MEM_BASE, FLASH_SIZE, PAGE_SIZE, 0xFF,
     { { FLASH_SIZE / SECTOR_SIZE, SECTOR_SIZE }, { 0, 0 } },
 };
-
-extern uint32_t __bss_start__[];
-extern uint32_t __bss_end__[];
 
 /* ---- timeouts in polling iterations (>= 0.75 us each at 4 MHz) ---------------------- */
 /* W25Q512JV: tPP 3 ms, tSE 400 ms, tW 15 ms max; MT25QL512ABB: tPP 1.8 ms, tSE 400 ms. */
@@ -98,36 +71,7 @@ extern uint32_t __bss_end__[];
 #endif
 
 /* ---- OCTOSPI1, indirect, auto-polling and memory-mapped ----------------------------- */
-static int until_set(uint32_t mask, uint32_t n)
-{
-    while ((OSPI_SR & mask) == 0) {
-        if (--n == 0) return 0;
-    }
-    return 1;
-}
-
-static int until_clear(uint32_t mask, uint32_t n)
-{
-    while ((OSPI_SR & mask) != 0) {
-        if (--n == 0) return 0;
-    }
-    return 1;
-}
-
-static void mode(uint32_t fmode)
-{
-    OSPI_CR = (OSPI_CR & ~(OSPI_CR_FMODE_MASK | OSPI_CR_APMS | OSPI_CR_PMM)) | fmode;
-}
-
-static int abort_transfer(void)
-{
-    OSPI_CR |= OSPI_CR_ABORT;
-    if (!until_set(OSPI_SR_TCF, T_REGISTER)) return 0;
-    OSPI_FCR = OSPI_FCR_ALL;
-    if (!until_clear(OSPI_SR_BUSY, T_REGISTER)) return 0;
-    mode(OSPI_FMODE_IND_WRITE);
-    return 1;
-}
+#include "ospi_indirect.h"
 
 static int transfer(uint32_t ccr, uint32_t opcode, uint32_t address, int read, uint8_t *data, uint32_t n)
 {
@@ -273,12 +217,6 @@ static int flash_setup(void)
 #endif
 #endif
     return 1;
-}
-
-static int in_device(uint32_t address, uint32_t size)
-{
-    return address >= OSPI1_MEM_BASE && address - OSPI1_MEM_BASE <= FLASH_SIZE
-        && size <= FLASH_SIZE - (address - OSPI1_MEM_BASE);
 }
 
 /* ---- entry points ------------------------------------------------------------------- */

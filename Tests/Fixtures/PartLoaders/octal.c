@@ -24,31 +24,7 @@
  * set table) while the part, in DTR OPI with CR2 DC = 000, waits 20 clocks (the datasheet's
  * "Dummy Cycle and Frequency Table": DC[2:0] = 000, the power-on default, is 20 cycles).
  */
-#include <stdint.h>
-#include "../BrokenLoaders/regs.h"
-
-#ifndef DEVICE_NAME
-#error "pass -DDEVICE_NAME=\"<file stem>\""
-#endif
-
-#define LOADER_OK   1u
-#define LOADER_FAIL 0u
-
-struct DeviceSectors {
-    uint32_t SectorNum;
-    uint32_t SectorSize;
-};
-
-struct StorageInfo {
-    char     DeviceName[100];
-    uint16_t DeviceType;
-    uint32_t DeviceStartAddress;
-    uint32_t DeviceSize;
-    uint32_t PageSize;
-    uint8_t  EraseValue;
-    struct DeviceSectors sectors[10];
-};
-_Static_assert(sizeof(struct StorageInfo) == 200, "StorageInfo must be exactly 200 bytes");
+#include "loader_abi.h"
 
 #define FLASH_SIZE   0x04000000u
 #define PAGE_SIZE    0x100u
@@ -60,9 +36,6 @@ const struct StorageInfo StorageInfo = {
     DEVICE_NAME, 3, OSPI1_MEM_BASE, FLASH_SIZE, PAGE_SIZE, 0xFF,
     { { FLASH_SIZE / SECTOR_SIZE, SECTOR_SIZE }, { 0, 0 } },
 };
-
-extern uint32_t __bss_start__[];
-extern uint32_t __bss_end__[];
 
 /* ---- registers beyond regs.h (stm32u5a9xx.h; RM0456) --------------------------------- */
 #define FLASH_ACR               REG32(0x40022000u)          /* FLASH_R_BASE_NS + 0x00 */
@@ -173,36 +146,7 @@ extern uint32_t __bss_end__[];
 #define T_CLOCK         10000u
 
 /* ---- OCTOSPI1: indirect, auto-polling, memory-mapped ---------------------------------- */
-static int until_set(uint32_t mask, uint32_t n)
-{
-    while ((OSPI_SR & mask) == 0) {
-        if (--n == 0) return 0;
-    }
-    return 1;
-}
-
-static int until_clear(uint32_t mask, uint32_t n)
-{
-    while ((OSPI_SR & mask) != 0) {
-        if (--n == 0) return 0;
-    }
-    return 1;
-}
-
-static void mode(uint32_t fmode)
-{
-    OSPI_CR = (OSPI_CR & ~(OSPI_CR_FMODE_MASK | OSPI_CR_APMS | OSPI_CR_PMM)) | fmode;
-}
-
-static int abort_transfer(void)
-{
-    OSPI_CR |= OSPI_CR_ABORT;
-    if (!until_set(OSPI_SR_TCF, T_REGISTER)) return 0;
-    OSPI_FCR = OSPI_FCR_ALL;
-    if (!until_clear(OSPI_SR_BUSY, T_REGISTER)) return 0;
-    mode(OSPI_FMODE_IND_WRITE);
-    return 1;
-}
+#include "ospi_indirect.h"
 
 /* One indirect transaction; the CCR says which phases it has. */
 static int transfer(uint32_t ccr, uint32_t tcr, uint32_t instruction, uint32_t address,
@@ -429,12 +373,6 @@ static int flash_setup(void)
         return 0;
     if (!opi_read_register(OPI_RDCR2, CR2_MODE_ADDR, cr2, 2)) return 0;
     return cr2[0] == CR2_DOPI && cr2[1] == CR2_DOPI;
-}
-
-static int in_device(uint32_t address, uint32_t size)
-{
-    return address >= OSPI1_MEM_BASE && address - OSPI1_MEM_BASE <= FLASH_SIZE
-        && size <= FLASH_SIZE - (address - OSPI1_MEM_BASE);
 }
 
 /* ---- entry points ------------------------------------------------------------------- */
