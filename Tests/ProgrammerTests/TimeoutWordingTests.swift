@@ -5,7 +5,7 @@ import Testing
 /// `timeout` says who stopped the call. Only the device-time limit is the programmer's; the
 /// instruction budget and the host guard are the lab's own limits, reached before it, and a
 /// loader that polls the flash in software may simply need more than they allow (ST's
-/// MX25LM51245G loader erasing 768 KiB sector by sector does).
+/// MX25LM51245G loader erasing 768 KiB block by block does).
 @Suite("timeout names the limit that stopped the call")
 struct TimeoutWordingTests {
     func run(maxInstructions: UInt64, initTimeout: Double) throws -> SessionFinding {
