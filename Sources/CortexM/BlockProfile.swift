@@ -54,6 +54,9 @@ struct BlockProfile {
     @inline(__always)
     mutating func countExecution(_ slot: Int) { records[slot].executions &+= 1 }
 
+    /// Executions of a folded wait loop's turns (`WaitLoopFold`).
+    mutating func addExecutions(_ slot: Int, _ count: UInt64) { records[slot].executions &+= count }
+
     @inline(__always)
     mutating func uncountExecution(_ slot: Int) { records[slot].executions &-= 1 }
 

@@ -82,7 +82,21 @@ public final class Machine {
     public static var storeLockCollectionsSkipped: UInt64 { loaderlab_store_locks_skipped_count() }
     /// Breakpoints, watchpoints and stepping; nil (and no debug hooks) unless a debugger
     /// was enabled (`MachineDebugger.swift`).
-    var debugState: DebugState?
+    var debugState: DebugState? {
+        didSet { updateFolding() }
+    }
+    /// Software wait loops are folded into clock jumps (`WaitLoopFold`): exact, so off only
+    /// to show that, and while a debugger is attached (a breakpoint in a folded turn must stop).
+    public var foldsWaitLoopsWhenPossible = true {
+        didSet { updateFolding() }
+    }
+    private(set) var foldsWaitLoops = true
+    var fold = WaitLoopFold()
+
+    private func updateFolding() {
+        foldsWaitLoops = foldsWaitLoopsWhenPossible && debugState == nil
+        if !foldsWaitLoops { foldEndRun() }
+    }
 
     public init(clock: VirtualClock) throws(MachineError) {
         self.clock = clock
@@ -162,7 +176,7 @@ public final class Machine {
     public func map(_ peripheral: any Peripheral, base: UInt32, size: UInt32) throws(MachineError) {
         try checkNewRegion(name: peripheral.name, base: base, size: size)
         let mapping = MMIOMapping(peripheral: peripheral, base: base, machine: self,
-                                  isSystemControl: peripheral === systemControl)
+                                  isSystemControl: peripheral === systemControl, index: mappings.count)
         let context = Unmanaged.passUnretained(mapping).toOpaque()
         let err = uc_mmio_map(engine, UInt64(base), Int(size), mmioReadCallback, context, mmioWriteCallback, context)
         guard err == UC_ERR_OK else { throw Self.failure("uc_mmio_map(\(peripheral.name))", err) }
@@ -307,10 +321,13 @@ final class MMIOMapping {
     let isSystemControl: Bool
     /// Device memory (ARMv8-M default map) requires aligned accesses.
     let isDevice: Bool
+    /// Its place in `Machine.mappings`.
+    let index: Int
 
-    init(peripheral: any Peripheral, base: UInt32, machine: Machine, isSystemControl: Bool) {
+    init(peripheral: any Peripheral, base: UInt32, machine: Machine, isSystemControl: Bool, index: Int) {
         self.peripheral = peripheral
         self.base = base
+        self.index = index
         self.machine = machine
         self.isSystemControl = isSystemControl
         isDevice = (base >= 0x4000_0000 && base < 0x6000_0000) || base >= 0xA000_0000

@@ -32,6 +32,7 @@ extension Machine {
         profile.resetExecutions()
         run.stop = nil
         run.retired = 0
+        run.executed = 0
         run.maxInstructions = budget.maxInstructions
         run.deadline = budget.deviceTimeLimit.map { clock.now + $0 } ?? .never
         run.returnAddress = returnAddress & ~1
@@ -54,7 +55,10 @@ extension Machine {
             run.now = clock.now
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
             loaderlab_store_locks_set_skipped(skipsStoreLocks)
+            // A fold in progress never spans two runs: a stop (WFI, an exception) breaks a turn.
+            foldReset()
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
+            foldEndRun()
             loaderlab_store_locks_set_skipped(false)
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
             // until an interrupt. WFE is treated as a NOP (its event register is usually set).
@@ -126,7 +130,7 @@ extension Machine {
         case .fault(let fault)?:
             return .faulted(fault)
         case .budget?:
-            return .budgetExhausted(instructions: run.retired, hottest: hottest())
+            return .budgetExhausted(instructions: run.executed, hottest: hottest())
         case .deviceTime?:
             return .deviceTimeExceeded(limit: budget.deviceTimeLimit ?? .zero, hottest: hottest())
         case .exception(let number)?:

@@ -23,7 +23,10 @@ struct HotState {
 }
 
 struct RunState {
+    /// Instructions the call retired, folded wait-loop turns included (device-visible).
     var retired: UInt64 = 0
+    /// Instructions the call emulated: what the budget, a guard of host time, counts.
+    var executed: UInt64 = 0
     var maxInstructions: UInt64 = .max
     var deadline = DeviceTime.never
     var returnAddress: UInt32 = 0
@@ -204,11 +207,12 @@ extension Machine {
             run.fpBlockStart = address
             run.fpOffsets = profile.records[slot].fpOffsets
         }
-        if run.retired &+ count > run.maxInstructions {
+        if run.executed &+ count > run.maxInstructions {
             profile.uncountExecution(slot)
             requestStop(.budget)
             return
         }
+        run.executed &+= count
         run.retired &+= count
         run.totalInstructions &+= count
         advanceClock(cycles: count)
@@ -286,6 +290,15 @@ extension Machine {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: false)
             return 0
         }
+        if foldsWaitLoops { foldBeforeAccess(mapping, offset: offset, write: false) }
+        let before = clock.now
+        let value = performRead(mapping, offset: offset, width: width)
+        if foldsWaitLoops { foldAfterAccess(mapping, offset: offset, size: size, write: false, value: value, before: before) }
+        return value
+    }
+
+    /// The read itself, as the core makes it at `hot.lastPC` (also the wait-loop fold's replay).
+    func performRead(_ mapping: MMIOMapping, offset: UInt32, width: AccessWidth) -> UInt32 {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         let value = mapping.peripheral.read(offset: offset, width: width, error: &error)
@@ -307,6 +320,14 @@ extension Machine {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: true)
             return
         }
+        if foldsWaitLoops { foldBeforeAccess(mapping, offset: offset, write: true) }
+        let before = clock.now
+        performWrite(mapping, offset: offset, width: width, value: value)
+        if foldsWaitLoops { foldAfterAccess(mapping, offset: offset, size: size, write: true, value: value, before: before) }
+    }
+
+    /// The write itself, as the core makes it at `hot.lastPC` (also the wait-loop fold's replay).
+    func performWrite(_ mapping: MMIOMapping, offset: UInt32, width: AccessWidth, value: UInt32) {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         mapping.peripheral.write(offset: offset, width: width, value: value, error: &error)

@@ -1,3 +1,5 @@
+import VirtualTime
+
 /// The width of one bus access, as the core issues it (LDRB/STRB, LDRH/STRH, LDR/STR).
 public enum AccessWidth: Int, Sendable, CustomStringConvertible {
     case byte = 1
@@ -45,4 +47,14 @@ public protocol Peripheral: AnyObject {
     var name: String { get }
     func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32
     func write(offset: UInt32, width: AccessWidth, value: UInt32, error: inout BusErrorKind?)
+    /// Until when the model's answers to the same accesses stay the same unless software does
+    /// something different: the instant its own state next changes (a flash operation
+    /// ending). `.never` when only software can change them; nil when they may change at any
+    /// instant (a free-running counter), which keeps a wait loop that reads the model from
+    /// being folded (`WaitLoopFold`).
+    var quietUntil: DeviceTime? { get }
+}
+
+extension Peripheral {
+    public var quietUntil: DeviceTime? { nil }
 }

@@ -33,7 +33,8 @@ extension SessionRun {
             failure: ok ? nil : failure,
             lastFlashCommands: Array(flashCommands.suffix(8)),
             lastEvents: trace.entries.suffix(10).map(\.description),
-            timing: .init(deviceSeconds: board?.clock.now.seconds ?? 0, hostSeconds: hostSeconds),
+            timing: .init(deviceSeconds: board?.clock.now.seconds ?? 0, hostSeconds: hostSeconds,
+                          foldedInstructions: board?.machine.waitLoopFoldStatistics.foldedInstructions ?? 0),
             maxStackDepth: board == nil ? nil : maxStackDepth)
     }
 

@@ -26,6 +26,9 @@ public struct SessionReport: Codable, Sendable {
     public struct Timing: Codable, Sendable, Equatable {
         public var deviceSeconds: Double
         public var hostSeconds: Double
+        /// Instructions of software wait loops the lab did not emulate but folded into
+        /// clock jumps (counted in the calls' instructions all the same): host work saved.
+        public var foldedInstructions: UInt64
     }
 
     public struct Failure: Codable, Sendable, Equatable {

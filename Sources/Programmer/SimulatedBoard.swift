@@ -43,6 +43,7 @@ public final class SimulatedBoard {
         soc.fastPaths = fastPaths
         machine = try Machine(clock: clock)
         machine.skipsStoreLocks = fastPaths
+        machine.foldsWaitLoopsWhenPossible = fastPaths
         // The slow path checks Device alignment with memory hooks, the fast one in the MMIO
         // callbacks (LoadStoreDecoder): ExactnessTests compares them.
         try machine.setDeviceAccessHooks(!fastPaths)

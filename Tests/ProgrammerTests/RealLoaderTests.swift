@@ -152,4 +152,29 @@ struct RealLoaderTests {
         // Without an OCTOSPIM the pins are OCTOSPI1's own: the session itself works, so it is a note.
         #expect(report.result == "ok" && finding.severity == .note, "\(report.text())")
     }
+
+    /// Real loaders wait on the flash in software (the W25Q512 one polls 05h between DWT
+    /// delays, ST's MX25LM one through its BSP's GetStatus): folding those waits
+    /// (`WaitLoopFold`) and the other fast paths give the run instruction by instruction.
+    @Test("Real loaders: the same events, calls, device time and findings with and without the fast paths",
+          .enabled(if: present), arguments: [(mx25lm, "stm32u5a9-mx25lm51245g"), (w25q512, "stm32u599-w25q512jv")])
+    func fastPathsAreExact(name: String, boardName: String) throws {
+        func run(fastPaths: Bool) throws -> ExactnessTests.Outcome {
+            var options = SessionOptions()
+            options.board = try #require(BuiltInBoards.named(boardName))
+            options.fastPaths = fastPaths
+            options.hostSecondsPerCall = 900
+            let session = try ProgrammerSession(loader: Self.loader(name), image: Self.sample(cutTo: 0x1_0000), imageName: "sample.hex",
+                                                options: options)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("real-exact-\(UUID().uuidString).trace").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let report = session.run(traceSink: try TraceSink(path: path))
+            return ExactnessTests.Outcome(report: report, events: try String(contentsOfFile: path, encoding: .utf8))
+        }
+        let fast = try run(fastPaths: true)
+        let slow = try run(fastPaths: false)
+        #expect(fast.report.result == "ok", "\(fast.report.text())")
+        #expect(fast.report.timing.foldedInstructions > 0, "\(name): no wait loop folded")
+        ExactnessTests.expectSame(fast, slow, name)
+    }
 }

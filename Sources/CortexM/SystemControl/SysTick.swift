@@ -158,5 +158,5 @@ public final class SysTick: Peripheral {
 }
 
 extension DeviceTime {
-    static let never = DeviceTime(picoseconds: .max)
+    public static let never = DeviceTime(picoseconds: .max)
 }

@@ -19,6 +19,7 @@ LDFLAGS=(--gc-sections -z max-page-size=0x100 -T "$HERE/../BrokenLoaders/loader.
 VARIANTS=(
   "w25q512jv_ok|PART_W25Q512JV|"
   "w25q512jv_qe_sr1_only|PART_W25Q512JV|BUG_QE_SR1_ONLY"
+  "w25q512jv_software_poll|PART_W25Q512JV|SOFTWARE_POLL"
   "mt25ql512abb_ok|PART_MT25QL512ABB|"
   "mt25ql512abb_fsr_ignored|PART_MT25QL512ABB|BUG_FSR_IGNORED"
   "mx25lm51245g_u5a9_ok|PART_MX25LM51245G||octal.c"

@@ -103,6 +103,20 @@ __attribute__((unused)) static int write_register(uint32_t opcode, uint8_t value
     return command(CMD_WREN) && transfer(CCR_IMODE_1 | CCR_DMODE_1, opcode, 0, 0, &value, 1);
 }
 
+#if defined(SOFTWARE_POLL)
+/* WIP = 0 by reading 05h in software, one indirect read per poll and no deadline: how ST's
+ * BSP loaders wait (BSP_OSPI_NOR_GetStatus in a loop; HAL_GetTick returns a constant when
+ * SysTick interrupts do not run, so HAL's timeouts never expire). */
+static int wait_ready(uint32_t timeout)
+{
+    (void)timeout;
+    uint8_t sr;
+    do {
+        if (!read_register(CMD_RDSR, &sr, 1)) return 0;
+    } while ((sr & SR_WIP) != 0);
+    return 1;
+}
+#else
 /* WIP = 0 by auto-polling 05h, with a timeout. */
 static int wait_ready(uint32_t timeout)
 {
@@ -123,6 +137,7 @@ static int wait_ready(uint32_t timeout)
     OSPI_FCR = OSPI_FCR_ALL;
     return 1;
 }
+#endif
 
 /* After a program or erase: WIP, then on Micron the flag status register's verdict. */
 static int finish(uint32_t timeout)

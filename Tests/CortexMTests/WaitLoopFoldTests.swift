@@ -1,0 +1,138 @@
+import Testing
+import VirtualTime
+@testable import CortexM
+
+/// A flash-like status register: reads 1 (busy) until `readyAt`, then 0; quiet until then.
+final class BusyFlag: Peripheral {
+    let name = "BUSYFLAG"
+    let clock: VirtualClock
+    let readyAt: DeviceTime
+    var reads: [Timestamped<UInt32>] = []
+
+    init(clock: VirtualClock, readyAt: DeviceTime) {
+        self.clock = clock
+        self.readyAt = readyAt
+    }
+
+    func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
+        let value: UInt32 = clock.now < readyAt ? 1 : 0
+        reads.append(Timestamped(time: clock.now, pc: clock.currentPC, event: value))
+        return value
+    }
+
+    func write(offset: UInt32, width: AccessWidth, value: UInt32, error: inout BusErrorKind?) {}
+
+    var quietUntil: DeviceTime? { clock.now < readyAt ? readyAt : .never }
+}
+
+/// `WaitLoopFold`: a loop that only re-reads a quiet register and leaves registers and RAM as
+/// it found them is folded, and the run is the one instruction by instruction: every read at
+/// the same instant from the same PC, the same instructions retired, the same end time. A
+/// loop with a counter, in a register or in RAM, is not folded.
+@Suite("Wait-loop fold")
+struct WaitLoopFoldTests {
+    struct Run {
+        var outcome: CallOutcome
+        var reads: [String]
+        var retired: UInt64
+        var end: DeviceTime
+        var statistics: WaitLoopFoldStatistics
+    }
+
+    static func run(_ program: [UInt16], folds: Bool, readyAt: DeviceTime = .milliseconds(10),
+                    budget: CallBudget = CallBudget(maxInstructions: 2_000_000, hostTimeLimitSeconds: 60)) throws -> Run {
+        let machine = try Bench.machine()
+        machine.foldsWaitLoopsWhenPossible = folds
+        let flag = BusyFlag(clock: machine.clock, readyAt: readyAt)
+        try machine.map(flag, base: 0x4000_0000, size: 0x400)
+        try Bench.load(program, into: machine)
+        let outcome = Bench.call(machine, budget: budget)
+        return Run(outcome: outcome, reads: flag.reads.map(\.description), retired: machine.totalInstructions,
+                   end: machine.clock.now, statistics: machine.waitLoopFoldStatistics)
+    }
+
+    static func expectSame(_ fast: Run, _ slow: Run, _ what: Comment) {
+        #expect(fast.outcome == slow.outcome, what)
+        #expect(fast.reads.count == slow.reads.count, what)
+        #expect(fast.reads == slow.reads, what)
+        #expect(fast.retired == slow.retired, what)
+        #expect(fast.end == slow.end, what)
+        #expect(slow.statistics.folds == 0, what)
+        #expect(fast.statistics.replayMismatches == 0, what)
+    }
+
+    /// movw r0, #0; movt r0, #0x4000
+    static let flagAddress: [UInt16] = [0xF240, 0x0000, 0xF2C4, 0x0000]
+
+    /// loop: ldr r1, [r0]; cmp r1, #0; bne loop; movs r0, #1; bx lr
+    static let pureLoop = flagAddress + [0x6801, 0x2900, 0xD1FC, 0x2001, 0x4770]
+
+    /// movw r2, #0xFFFF; loop: ldr r1, [r0]; cmp r1, #0; beq done; subs r2, #1; bne loop;
+    /// done: movs r0, r2; bx lr — a timeout counted in turns, as `for (n = ...; n; n--)`.
+    static let registerCounter = flagAddress + [0xF64F, 0x72FF, 0x6801, 0x2900, 0xD001, 0x3A01, 0xD1FA, 0x0010, 0x4770]
+
+    /// r4 = 0x2000_4000; loop: ldr r1, [r0]; ldr r3, [r4]; adds r3, #1; str r3, [r4];
+    /// movs r3, #0; cmp r1, #0; bne loop; ldr r0, [r4]; bx lr — the count lives only in RAM.
+    static let ramCounter = flagAddress + [0xF244, 0x0400, 0xF2C2, 0x0400,
+                                           0x6801, 0x6823, 0x3301, 0x6023, 0x2300, 0x2900, 0xD1F8, 0x6820, 0x4770]
+
+    /// loop: ldr r1, [r0]; movs r3, #5; str r3, [sp]; movs r3, #7; str r3, [sp]; cmp r1, #0;
+    /// bne loop; movs r0, #1; bx lr — a stack slot written twice per turn, as it was at the end.
+    static let slotRewritten = flagAddress + [0x6801, 0x2305, 0x9300, 0x2307, 0x9300, 0x2900, 0xD1F8, 0x2001, 0x4770]
+
+    @Test("A loop that only re-reads a busy flag is folded; every read, the instructions and the end time are the same")
+    func pureLoopFolds() throws {
+        let fast = try Self.run(Self.pureLoop, folds: true)
+        let slow = try Self.run(Self.pureLoop, folds: false)
+        #expect(fast.outcome == .returned(r0: 1, r1: fast.outcome.r1))
+        #expect(fast.statistics.folds >= 1)
+        #expect(fast.statistics.foldedInstructions > fast.retired / 2, "\(fast.statistics), \(fast.retired) retired")
+        #expect(slow.reads.count > 10_000)
+        Self.expectSame(fast, slow, "pure loop")
+    }
+
+    @Test("A RAM slot written with other values during a turn but left as it was does not stop the fold")
+    func restoredSlotFolds() throws {
+        let fast = try Self.run(Self.slotRewritten, folds: true)
+        let slow = try Self.run(Self.slotRewritten, folds: false)
+        #expect(fast.statistics.folds >= 1)
+        Self.expectSame(fast, slow, "slot rewritten")
+    }
+
+    @Test("A turn counter in a register or in RAM keeps the loop unfolded", arguments: ["register", "RAM"])
+    func countersAreNotFolded(kind: String) throws {
+        let program = kind == "RAM" ? Self.ramCounter : Self.registerCounter
+        let fast = try Self.run(program, folds: true)
+        let slow = try Self.run(program, folds: false)
+        #expect(fast.statistics.folds == 0)
+        Self.expectSame(fast, slow, "\(kind) counter")
+    }
+
+    @Test("The device-time limit ends a folded wait at the same instruction as an unfolded one")
+    func deviceTimeLimitIsExact() throws {
+        let budget = CallBudget(maxInstructions: 2_000_000, deviceTimeLimit: .milliseconds(5), hostTimeLimitSeconds: 60)
+        let fast = try Self.run(Self.pureLoop, folds: true, readyAt: .seconds(10), budget: budget)
+        let slow = try Self.run(Self.pureLoop, folds: false, readyAt: .seconds(10), budget: budget)
+        if case .deviceTimeExceeded = slow.outcome {} else { Issue.record("\(slow.outcome)") }
+        #expect(fast.statistics.folds >= 1)
+        Self.expectSame(fast, slow, "device-time limit")
+    }
+
+    @Test("The instruction budget guards host work: folded turns do not count against it")
+    func budgetCountsEmulatedInstructions() throws {
+        let budget = CallBudget(maxInstructions: 20_000, hostTimeLimitSeconds: 60)
+        let slow = try Self.run(Self.pureLoop, folds: false, readyAt: .milliseconds(100), budget: budget)
+        let fast = try Self.run(Self.pureLoop, folds: true, readyAt: .milliseconds(100), budget: budget)
+        if case .budgetExhausted = slow.outcome {} else { Issue.record("\(slow.outcome)") }
+        #expect(fast.outcome == .returned(r0: 1, r1: fast.outcome.r1))
+        #expect(fast.retired > 20_000)
+        #expect(fast.retired - fast.statistics.foldedInstructions <= 20_000)
+    }
+}
+
+extension CallOutcome {
+    var r1: UInt32 {
+        if case .returned(_, let r1) = self { return r1 }
+        return 0
+    }
+}
