@@ -57,10 +57,12 @@ public struct FirmwareImage: Equatable, Sendable {
 
     /// Reads a file from disk; `name` in messages is the path as given.
     public init(path: String, format: ImageFormat? = nil, baseAddress: UInt32? = nil) throws(FirmwareImageError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FirmwareImageError(SourceLocation(file: path), "cannot read the file")
+        let bytes: [UInt8]
+        switch FileReading.bytes(atPath: path) {
+        case .success(let b): bytes = b
+        case .failure(let failure): throw FirmwareImageError(SourceLocation(file: path), "cannot read the file: \(failure.reason)")
         }
-        try self.init(bytes: [UInt8](data), name: path, format: format, baseAddress: baseAddress)
+        try self.init(bytes: bytes, name: path, format: format, baseAddress: baseAddress)
     }
 
     /// The data records of one file, before merging.

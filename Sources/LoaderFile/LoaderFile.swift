@@ -27,8 +27,12 @@ public struct LoaderFile: Sendable {
     public let loadSegments: [LoadSegment]
 
     public init(path: String) throws(LoaderFileError) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
-        try self.init(bytes: [UInt8](data), name: (path as NSString).lastPathComponent)
+        let bytes: [UInt8]
+        switch FileReading.bytes(atPath: path) {
+        case .success(let b): bytes = b
+        case .failure(let failure): throw .unreadable(path: path, reason: failure.reason)
+        }
+        try self.init(bytes: bytes, name: (path as NSString).lastPathComponent)
     }
 
     public init(bytes: [UInt8], name: String) throws(LoaderFileError) {

@@ -36,10 +36,10 @@ public struct LoaderPatcher: Sendable {
 
     /// Reads the base loader from `path` (its name in messages is the path as given).
     public init(basePath: String) throws(LoaderPatchError) {
-        guard let data = FileManager.default.contents(atPath: basePath) else {
-            throw .baseUnreadable(.unreadable(path: basePath))
+        switch FileReading.bytes(atPath: basePath) {
+        case .success(let bytes): self.init(baseBytes: bytes, baseName: basePath)
+        case .failure(let failure): throw .baseUnreadable(.unreadable(path: basePath, reason: failure.reason))
         }
-        self.init(baseBytes: [UInt8](data), baseName: basePath)
     }
 
     /// `StorageInfo.DeviceStartAddress` for the OCTOSPI that drives the flash: the base of its

@@ -445,6 +445,13 @@ final class SessionRun {
                                     arguments: arguments, entry: entry.address)
         debugView?.callStart = start
         debugger?.sessionCallWillStart(debugCall)
+        // A call that polls the flash for seconds makes millions of events: they go into the
+        // bounded trace while it runs, not all at its end.
+        let callIndex = calls.count
+        board.soc.log.onBacklog = { [unowned self, unowned board] in
+            self.trace.append(board.drainEvents(call: callIndex), closesSegment: false)
+        }
+        defer { board.soc.log.onBacklog = nil }
         let outcome = board.machine.call(
             entry.address, arguments: arguments, stackPointer: stackTop, returnAddress: SimulatedBoard.sramBase,
             budget: CallBudget(maxInstructions: options.maxInstructionsPerCall, deviceTimeLimit: limit,

@@ -64,8 +64,12 @@ public final class Trace {
     public static let headPerKind = 8
     public static let tailPerKind = 16
 
-    /// What is kept, time-ordered.
-    public private(set) var entries: [TraceEntry] = []
+    /// What is kept, time-ordered (the open segment's provisional part included).
+    public var entries: [TraceEntry] {
+        guard let open else { return closed }
+        return closed + open.merged()
+    }
+    private var closed: [TraceEntry] = []
     /// Every event seen, kept or not.
     public private(set) var totalCount = 0
     /// Events per call (nil: outside any call) and model ("core", "mcu", "flash").
@@ -73,6 +77,52 @@ public final class Trace {
     private var seenSignatures: Set<Signature> = []
     /// Written every event as it arrives, before anything is dropped.
     var sink: TraceSink?
+
+    /// One drain of the models, or several for a long call (`append(_:closesSegment:)`): the
+    /// head and tail of each routine kind are counted over the whole segment.
+    private struct Segment {
+        var call: Int?
+        var seen = [Int](repeating: 0, count: RoutineKind.allCases.count)
+        var kept: [(sequence: Int, entry: TraceEntry)] = []
+        /// The last `tailPerKind` routine events of each kind, a ring from `tailStart`;
+        /// `alreadyKept`: kept anyway (head or first of its signature).
+        var tails = [[(sequence: Int, entry: TraceEntry, alreadyKept: Bool)]](repeating: [], count: RoutineKind.allCases.count)
+        var tailStart = [Int](repeating: 0, count: RoutineKind.allCases.count)
+        var next = 0
+
+        mutating func pushTail(_ kind: Int, _ item: (sequence: Int, entry: TraceEntry, alreadyKept: Bool)) {
+            guard Trace.tailPerKind > 0 else { return }
+            if tails[kind].count < Trace.tailPerKind {
+                tails[kind].append(item)
+            } else {
+                tails[kind][tailStart[kind]] = item
+                tailStart[kind] = (tailStart[kind] + 1) % Trace.tailPerKind
+            }
+        }
+
+        init(call: Int?) { self.call = call }
+
+        /// `kept` (in order) and the tail events not already in it (a few dozen), merged.
+        func merged() -> [TraceEntry] {
+            var extra: [(sequence: Int, entry: TraceEntry)] = []
+            for tail in tails { for t in tail where !t.alreadyKept { extra.append((t.sequence, t.entry)) } }
+            extra.sort { $0.sequence < $1.sequence }
+            var all: [TraceEntry] = []
+            all.reserveCapacity(kept.count + extra.count)
+            var i = 0, j = 0
+            while i < kept.count || j < extra.count {
+                if j == extra.count || (i < kept.count && kept[i].sequence < extra[j].sequence) {
+                    all.append(kept[i].entry)
+                    i += 1
+                } else {
+                    all.append(extra[j].entry)
+                    j += 1
+                }
+            }
+            return all
+        }
+    }
+    private var open: Segment?
 
     public init() {}
 
@@ -114,34 +164,62 @@ public final class Trace {
         }
     }
 
-    /// Appends one drain of the models (one call's events, in time order).
-    func append(_ batch: [TraceEntry]) {
-        guard !batch.isEmpty else { return }
-        totalCount += batch.count
-        if let sink { for e in batch { sink.write(e) } }
-        // Per kind: how many in this batch, to know which are among the last `tailPerKind`.
-        let kinds = batch.map { Self.routineKind($0.event) }
-        var perKind = [Int](repeating: 0, count: RoutineKind.allCases.count)
-        var perSource: [String: Int] = [:]
-        for (e, kind) in zip(batch, kinds) {
-            if let kind { perKind[kind.rawValue] += 1 }
-            if e.call != batch[0].call { counts[e.call, default: [:]][e.event.source, default: 0] += 1 } else { perSource[e.event.source, default: 0] += 1 }
-        }
-        for (source, n) in perSource { counts[batch[0].call, default: [:]][source, default: 0] += n }
-        var seen = [Int](repeating: 0, count: RoutineKind.allCases.count)
-        for (e, kind) in zip(batch, kinds) {
-            guard let kind else {
-                entries.append(e)
-                continue
+    /// Appends one drain of the models (a call's events, in time order). A call that runs
+    /// long is drained several times (`closesSegment: false` until its last drain), and what
+    /// is kept is what one drain of the whole call would keep.
+    func append(_ batch: [TraceEntry], closesSegment: Bool = true) {
+        if let call = batch.first.map(\.call), open.map({ $0.call != call }) ?? false { closeSegment() }
+        if !batch.isEmpty {
+            totalCount += batch.count
+            if let sink { for e in batch { sink.write(e) } }
+            var segment = open ?? Segment(call: batch[0].call)
+            open = nil
+            // Per model: how many of the batch's first call (the usual case: one call per
+            // batch), counted without hashing a model name per event.
+            var core = 0, mcu = 0, flash = 0
+            let firstCall = batch[0].call
+            // Signatures this batch already found in `seenSignatures` (the few a program loop
+            // cycles through: WREN, page program, status poll), checked before hashing.
+            var known: [Signature] = []
+            for e in batch {
+                if e.call != firstCall {
+                    counts[e.call, default: [:]][e.event.source, default: 0] += 1
+                } else {
+                    switch e.event {
+                    case .machine: core += 1
+                    case .soc: mcu += 1
+                    case .flash: flash += 1
+                    }
+                }
+                let sequence = segment.next
+                segment.next += 1
+                guard let kind = Self.routineKind(e.event) else {
+                    segment.kept.append((sequence, e))
+                    continue
+                }
+                let index = segment.seen[kind.rawValue]
+                segment.seen[kind.rawValue] = index + 1
+                var keep = index < Self.headPerKind
+                if let signature = Self.signature(e.event), !known.contains(signature) {
+                    if seenSignatures.insert(signature).inserted { keep = true }
+                    if known.count < 16 { known.append(signature) }
+                }
+                if keep { segment.kept.append((sequence, e)) }
+                // The tail counts every event of the kind, kept or not, as the last n of a call do.
+                segment.pushTail(kind.rawValue, (sequence, e, keep))
             }
-            let index = seen[kind.rawValue]
-            seen[kind.rawValue] = index + 1
-            var keep = index < Self.headPerKind || index >= perKind[kind.rawValue] - Self.tailPerKind
-            if let signature = Self.signature(e.event), seenSignatures.insert(signature).inserted {
-                keep = true
+            for (source, n) in [("core", core), ("mcu", mcu), ("flash", flash)] where n > 0 {
+                counts[firstCall, default: [:]][source, default: 0] += n
             }
-            if keep { entries.append(e) }
+            open = segment
         }
+        if closesSegment { closeSegment() }
+    }
+
+    private func closeSegment() {
+        guard let segment = open else { return }
+        open = nil
+        closed.append(contentsOf: segment.merged())
     }
 
     /// Events of call `call` (nil: outside calls) from `source` ("core", "mcu", "flash"), kept or not.

@@ -169,16 +169,24 @@ public final class SoCEventLog {
     private var pendingRepeatTime = DeviceTime.zero
     private var pendingRepeatPC: UInt32 = 0
 
+    /// Called when `backlogLimit` events (or as many repeats of one transaction) wait to be
+    /// drained: a call that polls the flash for seconds of device time makes millions, and
+    /// the session drains them into its bounded trace before the call ends.
+    public var onBacklog: (() -> Void)?
+    public var backlogLimit = 65_536
+
     func record(_ event: SoCEvent) {
         if case .transaction(let instance, let t, let delivered) = event, let last = events.last,
            case .transaction(instance, let previous, delivered) = last.event, previous == t {
             pendingRepeats += 1
             pendingRepeatTime = clock.now
             pendingRepeatPC = clock.currentPC
+            if pendingRepeats % UInt64(max(1, backlogLimit)) == 0, let onBacklog { onBacklog() }
             return
         }
         flushRepeats()
         events.append(Timestamped(time: clock.now, pc: clock.currentPC, event: event))
+        if events.count >= backlogLimit, let onBacklog { onBacklog() }
     }
 
     private func flushRepeats() {

@@ -54,7 +54,8 @@ import Testing
 
     @Test func aFileThatIsNotELFIsAnErrorNotAFinding() {
         #expect(throws: LoaderFileError.self) { try LoaderFile(bytes: Array("hello".utf8), name: "x.stldr") }
-        #expect(throws: LoaderFileError.unreadable(path: "/nonexistent/x.stldr")) { try LoaderFile(path: "/nonexistent/x.stldr") }
+        #expect(throws: LoaderFileError.unreadable(path: "/nonexistent/x.stldr", reason: "no such file or directory")) { try LoaderFile(path: "/nonexistent/x.stldr") }
+        #expect(throws: LoaderFileError.unreadable(path: "/tmp", reason: "is a directory")) { try LoaderFile(path: "/tmp") }
     }
 
     @Test func theStemDropsOnlyTheLastExtension() throws {
