@@ -120,25 +120,49 @@ public final class Trace {
         totalCount += batch.count
         if let sink { for e in batch { sink.write(e) } }
         // Per kind: how many in this batch, to know which are among the last `tailPerKind`.
-        let kinds = batch.map { Self.routineKind($0.event) }
+        // Per model: how many of the batch's first call (the usual case: one call per batch),
+        // counted without hashing a model name per event.
+        var kinds = [Int8](repeating: -1, count: batch.count)
         var perKind = [Int](repeating: 0, count: RoutineKind.allCases.count)
-        var perSource: [String: Int] = [:]
-        for (e, kind) in zip(batch, kinds) {
-            if let kind { perKind[kind.rawValue] += 1 }
-            if e.call != batch[0].call { counts[e.call, default: [:]][e.event.source, default: 0] += 1 } else { perSource[e.event.source, default: 0] += 1 }
+        var core = 0, mcu = 0, flash = 0
+        let firstCall = batch[0].call
+        for (i, e) in batch.enumerated() {
+            if let kind = Self.routineKind(e.event) {
+                kinds[i] = Int8(kind.rawValue)
+                perKind[kind.rawValue] += 1
+            }
+            if e.call != firstCall {
+                counts[e.call, default: [:]][e.event.source, default: 0] += 1
+            } else {
+                switch e.event {
+                case .machine: core += 1
+                case .soc: mcu += 1
+                case .flash: flash += 1
+                }
+            }
         }
-        for (source, n) in perSource { counts[batch[0].call, default: [:]][source, default: 0] += n }
+        for (source, n) in [("core", core), ("mcu", mcu), ("flash", flash)] where n > 0 {
+            counts[firstCall, default: [:]][source, default: 0] += n
+        }
         var seen = [Int](repeating: 0, count: RoutineKind.allCases.count)
-        for (e, kind) in zip(batch, kinds) {
-            guard let kind else {
+        // The signature last found in `seenSignatures`, per kind of signature: a run of
+        // routine events of one signature (a status poll after every page) is not hashed again.
+        var lastSeen: [Signature?] = [nil, nil]
+        for (i, e) in batch.enumerated() {
+            let kind = Int(kinds[i])
+            guard kind >= 0 else {
                 entries.append(e)
                 continue
             }
-            let index = seen[kind.rawValue]
-            seen[kind.rawValue] = index + 1
-            var keep = index < Self.headPerKind || index >= perKind[kind.rawValue] - Self.tailPerKind
-            if let signature = Self.signature(e.event), seenSignatures.insert(signature).inserted {
-                keep = true
+            let index = seen[kind]
+            seen[kind] = index + 1
+            var keep = index < Self.headPerKind || index >= perKind[kind] - Self.tailPerKind
+            if let signature = Self.signature(e.event) {
+                let slot = signature.kind & 1
+                if signature != lastSeen[slot] {
+                    if seenSignatures.insert(signature).inserted { keep = true }
+                    lastSeen[slot] = signature
+                }
             }
             if keep { entries.append(e) }
         }
