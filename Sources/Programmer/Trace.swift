@@ -126,15 +126,15 @@ public final class Trace {
         var perKind = [Int](repeating: 0, count: RoutineKind.allCases.count)
         var core = 0, mcu = 0, flash = 0
         let firstCall = batch[0].call
-        for (i, e) in batch.enumerated() {
-            if let kind = Self.routineKind(e.event) {
+        for i in batch.indices {
+            if let kind = Self.routineKind(batch[i].event) {
                 kinds[i] = Int8(kind.rawValue)
                 perKind[kind.rawValue] += 1
             }
-            if e.call != firstCall {
-                counts[e.call, default: [:]][e.event.source, default: 0] += 1
+            if batch[i].call != firstCall {
+                counts[batch[i].call, default: [:]][batch[i].event.source, default: 0] += 1
             } else {
-                switch e.event {
+                switch batch[i].event {
                 case .machine: core += 1
                 case .soc: mcu += 1
                 case .flash: flash += 1
@@ -145,26 +145,23 @@ public final class Trace {
             counts[firstCall, default: [:]][source, default: 0] += n
         }
         var seen = [Int](repeating: 0, count: RoutineKind.allCases.count)
-        // The signature last found in `seenSignatures`, per kind of signature: a run of
-        // routine events of one signature (a status poll after every page) is not hashed again.
-        var lastSeen: [Signature?] = [nil, nil]
-        for (i, e) in batch.enumerated() {
+        // Signatures this batch already found in `seenSignatures` (the few a program loop
+        // cycles through: WREN, page program, status poll), checked before hashing.
+        var known: [Signature] = []
+        for i in batch.indices {
             let kind = Int(kinds[i])
             guard kind >= 0 else {
-                entries.append(e)
+                entries.append(batch[i])
                 continue
             }
             let index = seen[kind]
             seen[kind] = index + 1
             var keep = index < Self.headPerKind || index >= perKind[kind] - Self.tailPerKind
-            if let signature = Self.signature(e.event) {
-                let slot = signature.kind & 1
-                if signature != lastSeen[slot] {
-                    if seenSignatures.insert(signature).inserted { keep = true }
-                    lastSeen[slot] = signature
-                }
+            if let signature = Self.signature(batch[i].event), !known.contains(signature) {
+                if seenSignatures.insert(signature).inserted { keep = true }
+                if known.count < 16 { known.append(signature) }
             }
-            if keep { entries.append(e) }
+            if keep { entries.append(batch[i]) }
         }
     }
 

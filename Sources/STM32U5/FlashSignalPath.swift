@@ -95,24 +95,19 @@ public final class FlashSignalPath {
     private static let maximumVerdicts = 16
     /// Verdicts computed so far (tests: reuse happens).
     private(set) var verdictsComputed = 0
-    /// Every input of `blockage`, `checkPinSpeeds` and `pullLevel` that the verdicts assume.
-    /// A new input to those must be covered here too, or a reused verdict goes stale
-    /// (ExactnessTests compare sessions with and without reuse).
-    private struct RoutingStamp: Equatable {
-        var portControl: UInt32
-        var io2Valid: Bool
-        /// The sum of the board's GPIO ports' write generations: any register write to them
-        /// (MODER, AFR, OSPEEDR, PUPDR or another) changes it.
-        var gpioGeneration: UInt64
-    }
-    private var routingStamp: RoutingStamp?
+    /// Every input of `blockage`, `checkPinSpeeds` and `pullLevel` that the verdicts assume
+    /// lives in the registers of OCTOSPIM, PWR and the board's GPIO ports: the sum of their
+    /// write generations changes with any write to them (each only grows). A new input from
+    /// elsewhere must be covered here too, or a reused verdict goes stale (ExactnessTests
+    /// compare sessions with and without reuse).
+    private var routingStamp: UInt64?
     /// GPIO ports that carry the board's flash signals.
     private lazy var boardPorts: [Int] = Array(Set(board.pins.values.map(\.pin.port))).filter { $0 < gpio.count }.sorted()
 
-    private func currentRoutingStamp() -> RoutingStamp {
-        var generation: UInt64 = 0
+    private func currentRoutingStamp() -> UInt64 {
+        var generation = octospim.generation &+ pwr.generation
         for port in boardPorts { generation &+= gpio[port].generation }
-        return RoutingStamp(portControl: octospim.portControl(board.octospi.port), io2Valid: pwr.io2Valid, gpioGeneration: generation)
+        return generation
     }
 
     init(board: Board, mcu: MCUDescription, permissive: Bool, device: SPIDevice, gpio: [GPIOPort], octospim: OCTOSPIM, pwr: PWR, log: SoCEventLog) {
@@ -297,6 +292,8 @@ public final class FlashSignalPath {
     private func recordBlocks(_ blocks: [SoCEvent], instance: Int) {
         if instance >= 0 && instance < 64 {
             if instance >= lastBlocked.count { lastBlocked += Array(repeating: nil, count: instance + 1 - lastBlocked.count) }
+            // The usual case, nothing blocked now or before, without comparing arrays.
+            if blocks.isEmpty, lastBlocked[instance]?.isEmpty == true { return }
             guard lastBlocked[instance] != blocks else { return }
             blocks.forEach(log.record)
             lastBlocked[instance] = blocks

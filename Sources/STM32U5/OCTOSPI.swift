@@ -243,7 +243,7 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     }
 
     /// The transfer time at `kernel` (one reading of the kernel clock serves a whole transaction).
-    private func duration(of t: SPITransaction, kernel: (hz: UInt64, source: String)) -> DeviceTime? {
+    func duration(of t: SPITransaction, kernel: (hz: UInt64, source: String)) -> DeviceTime? {
         guard kernel.hz > 0 else {
             log.record(.noKernelClock(instance: instance, source: kernel.source))
             return nil
@@ -253,7 +253,11 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
 
     /// Puts `t` on the wires: advances the clock, then lets the flash see chip select rise.
     func perform(_ t: SPITransaction, memoryMappedRead: Bool = false) -> FlashSignalPath.Outcome? {
-        let kernel = kernelClock()
+        perform(t, memoryMappedRead: memoryMappedRead, kernel: kernelClock())
+    }
+
+    /// `perform` with the kernel clock already read at this instant.
+    func perform(_ t: SPITransaction, memoryMappedRead: Bool = false, kernel: (hz: UInt64, source: String)) -> FlashSignalPath.Outcome? {
         guard let d = duration(of: t, kernel: kernel) else { return nil }
         let fclk = kernel.hz / prescaler
         if fclk != lastReportedFCLK {
