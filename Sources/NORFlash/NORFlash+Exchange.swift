@@ -9,8 +9,8 @@ extension NORFlash {
         defer { compactTrace(from: traceStart) }
         let readCount: Int
         if case .read(let n) = transaction.direction { readCount = max(0, n) } else { readCount = 0 }
-        // Lines nobody drives float high (pull-ups on IO0..IO3): FFh.
-        let idle = [UInt8](repeating: 0xFF, count: readCount)
+        // Lines nobody drives float high (pull-ups on IO0..IO3): FFh. Built only when returned.
+        var idle: [UInt8] { [UInt8](repeating: 0xFF, count: readCount) }
         if faultState.poweredOff { return idle }
 
         if let axCommand = continuousRead {
@@ -21,7 +21,7 @@ extension NORFlash {
                 record(.instructionSwallowedByContinuousRead(opcode))
                 return idle
             }
-            return perform(axCommand, transaction, readCount: readCount, idle: idle, now: now, continuous: true)
+            return perform(axCommand, transaction, readCount: readCount, now: now, continuous: true)
         }
         guard let instruction = transaction.instruction else {
             record(.noInstruction)
@@ -77,12 +77,13 @@ extension NORFlash {
         default:
             break
         }
-        return perform(command, transaction, readCount: readCount, idle: idle, now: now, continuous: false)
+        return perform(command, transaction, readCount: readCount, now: now, continuous: false)
     }
 
     func perform(
-        _ command: FlashCommand, _ t: SPITransaction, readCount: Int, idle: [UInt8], now: DeviceTime, continuous: Bool
+        _ command: FlashCommand, _ t: SPITransaction, readCount: Int, now: DeviceTime, continuous: Bool
     ) -> [UInt8] {
+        var idle: [UInt8] { [UInt8](repeating: 0xFF, count: readCount) }
         // Built only when an event needs it: this path runs once per memory-mapped access.
         var name: String { command.description }
         let wasResetEnabled = resetEnabled

@@ -69,15 +69,16 @@ extension NORFlash {
     /// Called by a program or erase after WEL and protection checks pass, before the array
     /// changes. Returns true when the fault took the operation over (the caller returns);
     /// false to let it run as usual. `apply` performs the operation's array change.
-    func injectFault(isErase: Bool, name: String, range: Range<UInt32>, duration: DeviceTime, now: DeviceTime,
+    func injectFault(isErase: Bool, label: FlashOperationLabel, range: Range<UInt32>, duration: DeviceTime, now: DeviceTime,
                      apply: () -> Void) -> Bool {
         guard let fault else { return false }
         let index = faultState.operations
         faultState.operations += 1
+        var name: String { label.description }
         func trigger() { if faultState.triggered == nil { faultState.triggered = (now, name) } }
         func setBusy(_ ends: DeviceTime) {
             registers.writeEnableLatch = false
-            busy = BusyOperation(description: name, ends: ends, suspendable: false, isErase: isErase, isProgramOrErase: true)
+            busy = BusyOperation(label: label, ends: ends, suspendable: false, isErase: isErase, isProgramOrErase: true)
         }
         switch fault {
         case .programError where !isErase, .eraseError where isErase:

@@ -36,11 +36,11 @@ extension NORFlash {
             }
             return true
         }
-        func startBusy(_ what: String, _ duration: DeviceTime, suspendable: Bool = false, isErase: Bool = false,
+        func startBusy(_ what: FlashOperationLabel, _ duration: DeviceTime, suspendable: Bool = false, isErase: Bool = false,
                        programOrErase: Bool = false) {
             registers.writeEnableLatch = false
             let ends = now + duration
-            busy = BusyOperation(description: what, ends: ends, suspendable: suspendable, isErase: isErase,
+            busy = BusyOperation(label: what, ends: ends, suspendable: suspendable, isErase: isErase,
                                  isProgramOrErase: programOrErase)
             record(.busyStarted(operation: what, until: ends))
         }
@@ -70,7 +70,7 @@ extension NORFlash {
             if volatileStatusWrite {
                 registers.writeEnableLatch = false
             } else {
-                startBusy(name, times.registerWrite)
+                startBusy(FlashOperationLabel(command: command), times.registerWrite)
             }
         }
 
@@ -85,13 +85,13 @@ extension NORFlash {
             }
             guard needsWriteEnable() else { return nil }
             let page = address & ~UInt32(part.pageSize - 1)
-            if injectFault(isErase: false, name: "\(name) at \(flashAddress(address))", range: page..<(page + UInt32(part.pageSize)),
+            if injectFault(isErase: false, label: FlashOperationLabel(command: command, address: address), range: page..<(page + UInt32(part.pageSize)),
                            duration: times.pageProgram, now: now, apply: { _ = program(command, data, at: address, now: now) }) { return nil }
             // A protected page: ISSI still runs its busy time (reference model); Micron does not
             // execute and keeps WEL (MT25Q datasheet, PROGRAM operations).
             let started = program(command, data, at: address, now: now)
             if started || part.traits.errorReporting != .micronFlagStatus {
-                startBusy("\(name) at \(flashAddress(address))", times.pageProgram, suspendable: true, programOrErase: true)
+                startBusy(FlashOperationLabel(command: command, address: address), times.pageProgram, suspendable: true, programOrErase: true)
             }
             return nil
 
@@ -103,14 +103,14 @@ extension NORFlash {
                 refuseProtected(name, address: address, protected: protected, erase: true)
                 return nil
             }
-            if injectFault(isErase: true, name: "\(name) at \(flashAddress(base))", range: range, duration: times.erase(bytes: size), now: now,
+            if injectFault(isErase: true, label: FlashOperationLabel(command: command, address: base), range: range, duration: times.erase(bytes: size), now: now,
                            apply: { fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now) }) { return nil }
             if faults.failingErases.contains(where: { $0.overlaps(range) }) {
                 latchFailure(name, address: base, erase: true)
             } else {
                 fill(range, operation: .erase(bytes: size), opcode: command.opcode, now: now)
             }
-            startBusy("\(name) at \(flashAddress(base))", times.erase(bytes: size), suspendable: true, isErase: true,
+            startBusy(FlashOperationLabel(command: command, address: base), times.erase(bytes: size), suspendable: true, isErase: true,
                       programOrErase: true)
             return nil
 
@@ -122,14 +122,14 @@ extension NORFlash {
                 record(.chipEraseRefusedProtected(command: name, blockProtect: bp))
                 return nil
             }
-            if injectFault(isErase: true, name: name, range: 0..<UInt32(part.size), duration: times.chipErase, now: now,
+            if injectFault(isErase: true, label: FlashOperationLabel(command: command), range: 0..<UInt32(part.size), duration: times.chipErase, now: now,
                            apply: { fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now) }) { return nil }
             if faults.failingErases.contains(where: { $0.overlaps(0..<UInt32(part.size)) }) {
                 latchFailure(name, address: 0, erase: true)
             } else {
                 fill(0..<UInt32(part.size), operation: .chipErase, opcode: command.opcode, now: now)
             }
-            startBusy(name, times.chipErase, isErase: true, programOrErase: true)
+            startBusy(FlashOperationLabel(command: command), times.chipErase, isErase: true, programOrErase: true)
             return nil
 
         case .writeEnable:
@@ -210,7 +210,7 @@ extension NORFlash {
                                         old: UInt8(registers.nonVolatileConfiguration >> 8), new: bytes[1]))
             }
             registers.nonVolatileConfiguration = value
-            startBusy(name, times.registerWrite)
+            startBusy(FlashOperationLabel(command: command), times.registerWrite)
             return nil
         case .readEnhancedVolatileConfiguration:
             return repeating(registers.enhancedVolatileConfiguration)
@@ -233,7 +233,7 @@ extension NORFlash {
             }
             if address == 0x4000_0000 {
                 registers.configuration2NonVolatile[address] = value
-                startBusy(name, times.registerWrite)
+                startBusy(FlashOperationLabel(command: command), times.registerWrite)
                 return nil
             }
             registers.configuration2[address] = value
@@ -253,7 +253,7 @@ extension NORFlash {
             guard let value = firstDataByte(), needsWriteEnable() else { return nil }
             // OTP bits only go 0 -> 1; PSUS/ESUS are read-only.
             setRegister("Function Register", \.function, registers.function | (value & 0xF3))
-            startBusy(name, times.registerWrite)
+            startBusy(FlashOperationLabel(command: command), times.registerWrite)
             return nil
         case .writeReadParameters(let volatile):
             guard let value = firstDataByte() else { return nil }
@@ -269,7 +269,7 @@ extension NORFlash {
             guard needsWriteEnable() else { return nil }
             setRegister("Read Register (non-volatile)", \.readParametersNonVolatile, value)
             setRegister("Read Register", \.readParameters, value)
-            startBusy(name, times.registerWrite)
+            startBusy(FlashOperationLabel(command: command), times.registerWrite)
             return nil
         case .writeExtendedReadParameters(let volatile):
             guard let value = firstDataByte() else { return nil }
@@ -286,7 +286,7 @@ extension NORFlash {
             guard needsWriteEnable() else { return nil }
             setRegister("Extended Read Register (non-volatile)", \.extendedReadParametersNonVolatile, value & 0xF0)
             setRegister("Extended Read Register", \.extendedReadParameters, merged)
-            startBusy(name, times.registerWrite)
+            startBusy(FlashOperationLabel(command: command), times.registerWrite)
             return nil
         case .clearExtendedReadParameters:
             if noData() {
@@ -302,7 +302,7 @@ extension NORFlash {
             }
             setRegister("Bank Address Register", \.bankAddress, masked)
             if !volatile {
-                startBusy(name, times.registerWrite)
+                startBusy(FlashOperationLabel(command: command), times.registerWrite)
             } else if needsWREN {
                 registers.writeEnableLatch = false
             }
@@ -513,7 +513,8 @@ extension NORFlash {
     /// Returns false when the page was protected and nothing started.
     @discardableResult
     func program(_ command: FlashCommand, _ input: [UInt8], at address: UInt32, now: DeviceTime) -> Bool {
-        let name = command.description
+        // Built only when an event needs it: this runs for every page program.
+        var name: String { command.description }
         let pageSize = part.pageSize
         var data = input
         if data.count > pageSize {

@@ -38,7 +38,8 @@ public final class NORFlash: SPIDevice {
     public internal(set) var faultState = FlashFaultState()
 
     struct BusyOperation {
-        var description: String
+        var label: FlashOperationLabel
+        var description: String { label.description }
         var ends: DeviceTime
         var suspendable: Bool
         var isErase: Bool
@@ -146,7 +147,7 @@ public final class NORFlash: SPIDevice {
         if let b = busy, b.ends <= now {
             busy = nil
             if b.isProgramOrErase && part.quirks.flagStatusMustBePolled { flagStatusReadPending = true }
-            events.append(Timestamped(time: b.ends, pc: currentPC, event: .busyEnded(operation: b.description)))
+            events.append(Timestamped(time: b.ends, pc: currentPC, event: .busyEnded(operation: b.label)))
         }
         if now > lastTime { lastTime = now }
     }

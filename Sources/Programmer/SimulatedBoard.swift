@@ -80,12 +80,20 @@ final class PCStampingDevice: SPIDevice {
         if let instruction = transaction.instruction, case .read = transaction.direction, identificationReads.count < 64 {
             // Octal DTR parts take a 2-byte instruction: the opcode and its inverse.
             let opcode = UInt8(truncatingIfNeeded: transaction.instructionSize == 2 ? instruction >> 8 : instruction)
-            if [0x9F, 0x9E, 0xAF, 0x5A].contains(opcode) {
+            if Self.isIdentificationRead(opcode) {
                 identificationReads.append(IdentificationRead(opcode: opcode, address: transaction.address, bytes: Array(data.prefix(16)),
                                                               time: now, pc: clock.currentPC))
             }
         }
         return data
+    }
+
+    /// JEDEC ID (9Fh, 9Eh, AFh) or SFDP (5Ah); a switch, not an array built per read.
+    static func isIdentificationRead(_ opcode: UInt8) -> Bool {
+        switch opcode {
+        case 0x9F, 0x9E, 0xAF, 0x5A: true
+        default: false
+        }
     }
 
     var nextSelfTimedChange: DeviceTime? { flash.nextSelfTimedChange }

@@ -41,7 +41,9 @@ public final class FlashSignalPath {
     let octospim: OCTOSPIM
     let pwr: PWR
     let log: SoCEventLog
-    private var lastBlocked: [Int: [SoCEvent]] = [:]
+    /// The blockages last recorded, per instance (index): a verdict's events are recorded
+    /// when they differ from these, whether the verdict was computed or reused.
+    private var lastBlocked: [[SoCEvent]?] = []
     /// The shape (command without address) of the last memory-mapped read recorded, per
     /// instance: a run of same-shaped window reads is recorded once, so verifying 64 MiB
     /// through the window does not fill the trace. The device still sees every one.
@@ -53,45 +55,59 @@ public final class FlashSignalPath {
     public private(set) var observedPins: [FlashSignal: OCTOSPIMPinMap.Entry] = [:]
     /// The OCTOSPI instances whose transactions reached the flash.
     public private(set) var deliveringInstances: Set<Int> = []
+    /// The instance last added to `deliveringInstances`: the set is not hashed again for each
+    /// transaction of the same instance.
+    private var lastDeliveringInstance: Int?
 
-    /// Reuse the last routing verdict while nothing it depends on changed (`STM32U5G7.fastPaths`).
+    /// Reuse routing verdicts while nothing they depend on changed (`STM32U5G7.fastPaths`).
     /// A verdict depends on the transaction's lines, the instance, FSEL, FCLK (pin speeds) and
-    /// the registers `routingState` reads; the events it records were recorded when it was
-    /// computed (`lastBlocked`, `reportedSlowPins`), so skipping the work records nothing new,
-    /// exactly as recomputing it would.
+    /// the registers `routingStamp` covers. Reusing one records what computing it records:
+    /// its blockages when they differ from the instance's last (`lastBlocked`, checked for
+    /// every transaction), and slow pins, which `checkPinSpeeds` reports once per pin, class
+    /// and FCLK, so a second check of the same verdict records nothing.
+    /// Several verdicts are kept: a page program, its WREN and the status poll have different
+    /// lines, and one cached verdict would be recomputed for each transaction.
     /// Off on a permissive board: there the verdict also records which pins carried each
     /// signal (`observedPins`), which a reused verdict would skip.
     var reusesRouting = true
     private struct RoutingKey: Equatable {
         var instance: Int
         var fsel: Bool
-        var commandLines: Set<Int>
-        var dataLines: Set<Int>
+        /// Bit n: IOn carries an instruction, address or alternate phase.
+        var commandLines: UInt8
+        /// Bit n: IOn carries the data phase.
+        var dataLines: UInt8
         var fclkHz: UInt64
         /// A strobed read also needs DQS routed.
         var strobedRead: Bool
     }
-    private var routingCache: (key: RoutingKey, blocks: [SoCEvent], blockedLines: Set<Int>, strobeMissing: Bool)?
-    private var routingStateNow: [UInt32] = []
-    private var routingStateCached: [UInt32] = []
+    private struct RoutingVerdict {
+        var key: RoutingKey
+        var blocks: [SoCEvent]
+        /// Bit n: IOn is blocked.
+        var blockedLines: UInt8
+        var strobeMissing: Bool
+        /// NCS, CLK or a command line is blocked: the flash sees nothing.
+        var commandBroken: Bool
+    }
+    /// Verdicts computed since the routing registers last changed; few shapes per session.
+    private var routingVerdicts: [RoutingVerdict] = []
+    private static let maximumVerdicts = 16
+    /// Verdicts computed so far (tests: reuse happens).
+    private(set) var verdictsComputed = 0
+    /// Every input of `blockage`, `checkPinSpeeds` and `pullLevel` that the verdicts assume
+    /// lives in the registers of OCTOSPIM, PWR and the board's GPIO ports: the sum of their
+    /// write generations changes with any write to them (each only grows). A new input from
+    /// elsewhere must be covered here too, or a reused verdict goes stale (ExactnessTests
+    /// compare sessions with and without reuse).
+    private var routingStamp: UInt64?
     /// GPIO ports that carry the board's flash signals.
     private lazy var boardPorts: [Int] = Array(Set(board.pins.values.map(\.pin.port))).filter { $0 < gpio.count }.sorted()
 
-    /// Every register value `blockage`, `checkPinSpeeds` and `pullLevel` read, into
-    /// `routingStateNow`. A new input to those must be captured here too, or the reused
-    /// verdict goes stale (ExactnessTests compare sessions with and without reuse).
-    private func captureRoutingState() {
-        routingStateNow.removeAll(keepingCapacity: true)
-        routingStateNow.append(octospim.portControl(board.octospi.port))
-        routingStateNow.append(pwr.io2Valid ? 1 : 0)
-        for port in boardPorts {
-            let p = gpio[port]
-            routingStateNow.append(p.register(GPIOPort.Offset.moder))
-            routingStateNow.append(p.register(GPIOPort.Offset.afrl))
-            routingStateNow.append(p.register(GPIOPort.Offset.afrh))
-            routingStateNow.append(p.register(GPIOPort.Offset.ospeedr))
-            routingStateNow.append(p.register(GPIOPort.Offset.pupdr))
-        }
+    private func currentRoutingStamp() -> UInt64 {
+        var generation = octospim.generation &+ pwr.generation
+        for port in boardPorts { generation &+= gpio[port].generation }
+        return generation
     }
 
     init(board: Board, mcu: MCUDescription, permissive: Bool, device: SPIDevice, gpio: [GPIOPort], octospim: OCTOSPIM, pwr: PWR, log: SoCEventLog) {
@@ -223,26 +239,81 @@ public final class FlashSignalPath {
         lines == 1 ? (reading ? 1 : 0) : bit % lines
     }
 
-    private func floatingByte(lines: Int, reading: Bool, keep: UInt8 = 0, blocked: Set<Int>) -> (UInt8, UInt8) {
+    /// `blocked`: bit n for IOn.
+    private func floatingByte(lines: Int, reading: Bool, blocked: UInt8) -> (UInt8, UInt8) {
         var forced: UInt8 = 0, mask: UInt8 = 0
         for bit in 0..<8 {
             let l = line(forBit: bit, lines: lines, reading: reading)
-            guard blocked.contains(l) else { continue }
+            guard blocked & (1 << UInt8(l)) != 0 else { continue }
             mask |= 1 << UInt8(bit)
             if reading ? pullLevel(line: l) : true { forced |= 1 << UInt8(bit) }
         }
         return (forced, mask)
     }
 
+    /// IO0..IO(lines-1) as a mask (8 lines at most).
+    private static func lineMask(_ lines: Int) -> UInt8 {
+        lines >= 8 ? 0xFF : UInt8((1 << lines) - 1)
+    }
+
+    /// The IO lines of `mask`, lowest first, as signals.
+    private func ioSignals(_ mask: UInt8) -> [FlashSignal] {
+        (0..<8).filter { mask & (1 << UInt8($0)) != 0 }.map(ioSignal)
+    }
+
+    /// The routing verdict for `key`: blockages, blocked lines, missing strobe.
+    private func computeVerdict(_ key: RoutingKey) -> RoutingVerdict {
+        verdictsComputed += 1
+        var blocks: [SoCEvent] = []
+        var blockedLines: UInt8 = 0
+        var strobeMissing = false
+        for signal in [FlashSignal.ncs, .clk] {
+            if let b = blockage(of: signal, instance: key.instance, fsel: key.fsel) { blocks.append(b) }
+        }
+        let used = key.commandLines | key.dataLines
+        for l in 0..<8 where used & (1 << UInt8(l)) != 0 {
+            if let b = blockage(of: ioSignal(l), instance: key.instance, fsel: key.fsel) {
+                blocks.append(b)
+                blockedLines |= 1 << UInt8(l)
+            }
+        }
+        // A strobed read samples every data line with DQS: without it no data bit is taken,
+        // though the command phases went out.
+        if key.strobedRead, let b = blockage(of: .dqs, instance: key.instance, fsel: key.fsel) {
+            blocks.append(b)
+            strobeMissing = true
+        }
+        let commandBroken = !blocks.isEmpty && (blockedLines & key.commandLines != 0
+            || blocks.contains { if case .signalBlocked(_, let s, _, _) = $0 { return s == .ncs || s == .clk }; return false })
+        return RoutingVerdict(key: key, blocks: blocks, blockedLines: blockedLines, strobeMissing: strobeMissing, commandBroken: commandBroken)
+    }
+
+    /// Records the verdict's blockages when they differ from the last ones of its instance.
+    private func recordBlocks(_ blocks: [SoCEvent], instance: Int) {
+        if instance >= 0 && instance < 64 {
+            if instance >= lastBlocked.count { lastBlocked += Array(repeating: nil, count: instance + 1 - lastBlocked.count) }
+            // The usual case, nothing blocked now or before, without comparing arrays.
+            if blocks.isEmpty, lastBlocked[instance]?.isEmpty == true { return }
+            guard lastBlocked[instance] != blocks else { return }
+            blocks.forEach(log.record)
+            lastBlocked[instance] = blocks
+        } else {
+            // No OCTOSPI has such a number; kept exact rather than fast.
+            guard lastBlockedOther[instance] != blocks else { return }
+            blocks.forEach(log.record)
+            lastBlockedOther[instance] = blocks
+        }
+    }
+    private var lastBlockedOther: [Int: [SoCEvent]] = [:]
+
     /// Drives one transaction of OCTOSPI `instance` (CR.FSEL = `fsel`) onto the wires.
     public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime,
                          memoryMappedRead: Bool = false, fclkHz: UInt64 = 0) -> Outcome {
-        var commandLines: Set<Int> = []
-        func add(_ f: SPIPhaseFormat, _ present: Bool) { if present { for l in 0..<min(f.lines, 8) { commandLines.insert(l) } } }
-        add(transaction.instructionFormat, transaction.instruction != nil)
-        add(transaction.addressFormat, transaction.address != nil)
-        add(transaction.alternateFormat, transaction.alternateBytes != nil)
-        var dataLines: Set<Int> = []
+        var commandLines: UInt8 = 0
+        if transaction.instruction != nil { commandLines |= Self.lineMask(transaction.instructionFormat.lines) }
+        if transaction.address != nil { commandLines |= Self.lineMask(transaction.addressFormat.lines) }
+        if transaction.alternateBytes != nil { commandLines |= Self.lineMask(transaction.alternateFormat.lines) }
+        var dataLines: UInt8 = 0
         let reading: Bool
         let readCount: Int
         switch transaction.direction {
@@ -252,64 +323,47 @@ public final class FlashSignalPath {
         }
         if transaction.direction != .none {
             let n = min(transaction.dataFormat.lines, 8)
-            if n == 1 { dataLines.insert(reading ? 1 : 0) } else { for l in 0..<n { dataLines.insert(l) } }
+            dataLines = n == 1 ? (reading ? 0b10 : 0b01) : Self.lineMask(n)
         }
 
-        var blocks: [SoCEvent] = []
-        var blockedLines: Set<Int> = []
-        var strobeMissing = false
-        var fresh = true
         let key = RoutingKey(instance: instance, fsel: fsel, commandLines: commandLines, dataLines: dataLines, fclkHz: fclkHz,
                              strobedRead: transaction.dataStrobe && reading)
+        let verdict: RoutingVerdict
+        var fresh = true
         if reusesRouting && !permissive {
-            captureRoutingState()
-            if let cached = routingCache, cached.key == key, routingStateCached == routingStateNow {
-                blocks = cached.blocks
-                blockedLines = cached.blockedLines
-                strobeMissing = cached.strobeMissing
+            let stamp = currentRoutingStamp()
+            if stamp != routingStamp {
+                routingStamp = stamp
+                routingVerdicts.removeAll(keepingCapacity: true)
+            }
+            if let cached = routingVerdicts.first(where: { $0.key == key }) {
+                verdict = cached
                 fresh = false
+            } else {
+                verdict = computeVerdict(key)
+                if routingVerdicts.count >= Self.maximumVerdicts { routingVerdicts.removeAll(keepingCapacity: true) }
+                routingVerdicts.append(verdict)
             }
+        } else {
+            verdict = computeVerdict(key)
         }
-        if fresh {
-            for signal in [FlashSignal.ncs, .clk] {
-                if let b = blockage(of: signal, instance: instance, fsel: fsel) { blocks.append(b) }
-            }
-            for l in commandLines.union(dataLines).sorted() {
-                if let b = blockage(of: ioSignal(l), instance: instance, fsel: fsel) {
-                    blocks.append(b)
-                    blockedLines.insert(l)
-                }
-            }
-            // A strobed read samples every data line with DQS: without it no data bit is taken,
-            // though the command phases went out.
-            if transaction.dataStrobe, reading, let b = blockage(of: .dqs, instance: instance, fsel: fsel) {
-                blocks.append(b)
-                strobeMissing = true
-            }
-            if lastBlocked[instance] != blocks {
-                blocks.forEach(log.record)
-                lastBlocked[instance] = blocks
-            }
-            if reusesRouting && !permissive {
-                routingCache = (key, blocks, blockedLines, strobeMissing)
-                swap(&routingStateCached, &routingStateNow)
-            }
-        }
+        recordBlocks(verdict.blocks, instance: instance)
+        let blockedLines = verdict.blockedLines
 
-        let commandBroken = !blocks.isEmpty && (blockedLines.intersection(commandLines).isEmpty == false
-            || blocks.contains { if case .signalBlocked(_, let s, _, _) = $0 { return s == .ncs || s == .clk }; return false })
-        if commandBroken {
+        if verdict.commandBroken {
             log.record(.transaction(instance: instance, transaction, delivered: false))
-            let all = Set(0..<8)
-            let (forced, _) = floatingByte(lines: min(transaction.dataFormat.lines, 8), reading: true, blocked: all)
+            let (forced, _) = floatingByte(lines: min(transaction.dataFormat.lines, 8), reading: true, blocked: 0xFF)
             return Outcome(data: Array(repeating: forced, count: readCount), delivered: false)
         }
 
-        deliveringInstances.insert(instance)
-        if fresh { checkPinSpeeds(signals: [.ncs, .clk] + commandLines.union(dataLines).sorted().map(ioSignal), fclkHz: fclkHz) }
+        if instance != lastDeliveringInstance {
+            deliveringInstances.insert(instance)
+            lastDeliveringInstance = instance
+        }
+        if fresh { checkPinSpeeds(signals: [.ncs, .clk] + ioSignals(commandLines | dataLines), fclkHz: fclkHz) }
         var sent = transaction
-        let dataBlocked = strobeMissing ? dataLines : blockedLines.intersection(dataLines)
-        if case .write(let bytes) = transaction.direction, !dataBlocked.isEmpty {
+        let dataBlocked = verdict.strobeMissing ? dataLines : blockedLines & dataLines
+        if case .write(let bytes) = transaction.direction, dataBlocked != 0 {
             let (forced, mask) = floatingByte(lines: transaction.dataFormat.lines, reading: false, blocked: dataBlocked)
             sent.direction = .write(bytes.map { ($0 & ~mask) | forced })
         }
@@ -323,13 +377,13 @@ public final class FlashSignalPath {
                 log.record(.transaction(instance: instance, sent, delivered: true))
             }
         } else {
-            lastMemoryMappedShape[instance] = nil
+            if !lastMemoryMappedShape.isEmpty { lastMemoryMappedShape[instance] = nil }
             log.record(.transaction(instance: instance, sent, delivered: true))
         }
         var data = device.exchange(sent, at: now)
         if reading {
             if data.count != readCount { data = Array((data + Array(repeating: 0, count: readCount)).prefix(readCount)) }
-            if !dataBlocked.isEmpty {
+            if dataBlocked != 0 {
                 let (forced, mask) = floatingByte(lines: transaction.dataFormat.lines, reading: true, blocked: dataBlocked)
                 data = data.map { ($0 & ~mask) | forced }
             }

@@ -27,7 +27,12 @@ public final class GPIOPort: Peripheral, GatedRegisterBlock {
     let gate: ClockGate
     let log: SoCEventLog
     let boundary: ModelBoundary
-    var regs: [UInt32: UInt32]
+    var regs: [UInt32: UInt32] {
+        didSet { generation &+= 1 }
+    }
+    /// Counts writes to `regs` (reset included): the signal path reuses its routing verdicts
+    /// while the generation of the board's ports stays the same.
+    private(set) var generation: UInt64 = 0
     var locked: UInt32 = 0
     private var lockStep = 0
     private var lockKeyBits: UInt32 = 0

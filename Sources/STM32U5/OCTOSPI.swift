@@ -239,18 +239,26 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
 
     /// Time one transaction occupies the bus, or nil without a kernel clock.
     func duration(of t: SPITransaction) -> DeviceTime? {
-        let (hz, source) = kernelClock()
-        guard hz > 0 else {
-            log.record(.noKernelClock(instance: instance, source: source))
+        duration(of: t, kernel: kernelClock())
+    }
+
+    /// The transfer time at `kernel` (one reading of the kernel clock serves a whole transaction).
+    func duration(of t: SPITransaction, kernel: (hz: UInt64, source: String)) -> DeviceTime? {
+        guard kernel.hz > 0 else {
+            log.record(.noKernelClock(instance: instance, source: kernel.source))
             return nil
         }
-        return DeviceTime.cycles((t.busClocks + csHighClocks) * prescaler, atHertz: hz)
+        return DeviceTime.cycles((t.busClocks + csHighClocks) * prescaler, atHertz: kernel.hz)
     }
 
     /// Puts `t` on the wires: advances the clock, then lets the flash see chip select rise.
     func perform(_ t: SPITransaction, memoryMappedRead: Bool = false) -> FlashSignalPath.Outcome? {
-        guard let d = duration(of: t) else { return nil }
-        let kernel = kernelClock()
+        perform(t, memoryMappedRead: memoryMappedRead, kernel: kernelClock())
+    }
+
+    /// `perform` with the kernel clock already read at this instant.
+    func perform(_ t: SPITransaction, memoryMappedRead: Bool = false, kernel: (hz: UInt64, source: String)) -> FlashSignalPath.Outcome? {
+        guard let d = duration(of: t, kernel: kernel) else { return nil }
         let fclk = kernel.hz / prescaler
         if fclk != lastReportedFCLK {
             lastReportedFCLK = fclk

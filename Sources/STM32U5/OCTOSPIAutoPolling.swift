@@ -19,7 +19,9 @@ extension OCTOSPI {
         activity = .polling(matched: false)
         for _ in 0..<OCTOSPI.maxPollIterations {
             let t = cmd.transaction(address: register(Offset.ar), direction: .read(count: count))
-            guard let d = duration(of: t), let outcome = perform(t) else { activity = .idle; return }
+            // One reading of the kernel clock for the poll's duration and its transfer (the same instant).
+            let kernel = kernelClock()
+            guard let d = duration(of: t, kernel: kernel), let outcome = perform(t, kernel: kernel) else { activity = .idle; return }
             pollCount += 1
             ftfPolled = true
             var status: UInt32 = 0

@@ -14,7 +14,11 @@ public final class OCTOSPIM: Peripheral, GatedRegisterBlock {
     let gate: ClockGate
     let log: SoCEventLog
     let boundary: ModelBoundary
-    var regs = OCTOSPIM.resetValues
+    var regs = OCTOSPIM.resetValues {
+        didSet { generation &+= 1 }
+    }
+    /// Counts writes to `regs` (reset included), for the signal path's routing verdicts.
+    private(set) var generation: UInt64 = 0
     /// The name of an OCTOSPI whose CR.EN = 1, if any.
     var enabledOCTOSPI: () -> String? = { nil }
 

@@ -30,7 +30,11 @@ public final class PWR: Peripheral, GatedRegisterBlock {
     let log: SoCEventLog
     let clock: VirtualClock
     let boundary: ModelBoundary
-    var regs = PWR.resetValues
+    var regs = PWR.resetValues {
+        didSet { generation &+= 1 }
+    }
+    /// Counts writes to `regs` (reset included), for the signal path's routing verdicts.
+    private(set) var generation: UInt64 = 0
     var vosChangedAt: DeviceTime?
     var boostChangedAt: DeviceTime?
     var regselChangedAt: DeviceTime?

@@ -65,7 +65,9 @@ public final class RCC: Peripheral {
     var regs: RegisterWords
     /// When each oscillator ON bit (by bit number in CR) was last set; absent for the
     /// oscillators that run out of reset (MSIS, MSIK), which are ready from the start.
-    var onSince: [Int: DeviceTime] = [:]
+    /// When each RCC_CR oscillator/PLL enable bit (by bit number) was last set; read for
+    /// every OCTOSPI transaction (kernel clock), so an array rather than a dictionary.
+    var onSince = [DeviceTime?](repeating: nil, count: 32)
     /// SWS: the source SYSCLK actually runs from.
     var activeSource: SysclkSource = .msis
     /// HSE crystal frequency; the default board has none.
@@ -95,7 +97,7 @@ public final class RCC: Peripheral {
 
     func isReady(onBit: Int, delay: DeviceTime) -> Bool {
         guard register(Offset.cr) & (1 << UInt32(onBit)) != 0 else { return false }
-        guard let since = onSince[onBit] else { return true }
+        guard onBit >= 0, onBit < onSince.count, let since = onSince[onBit] else { return true }
         return clock.now >= since + delay
     }
 

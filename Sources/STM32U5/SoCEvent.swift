@@ -199,7 +199,8 @@ public final class SoCEventLog {
 
     public func drain() -> [Timestamped<SoCEvent>] {
         flushRepeats()
-        defer { events.removeAll() }
+        // The next call records about as many: start it at this capacity, not from empty.
+        defer { events.removeAll(keepingCapacity: true) }
         return events
     }
 }
