@@ -33,6 +33,7 @@ extension Machine {
         run.stop = nil
         run.retired = 0
         run.executed = 0
+        fold.failures = 0
         run.maxInstructions = budget.maxInstructions
         run.deadline = budget.deviceTimeLimit.map { clock.now + $0 } ?? .never
         run.returnAddress = returnAddress & ~1

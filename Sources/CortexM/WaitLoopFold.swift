@@ -55,6 +55,8 @@ struct WaitLoopFold {
     var phase = Phase.idle
     /// Device reads to let pass before searching again, after a loop that is not a fixed point.
     var cooldown = 0
+    /// Searches that failed since the call began or the last fold.
+    var failures = 0
     var anchorPC: UInt32 = 0
     var anchorAddress: UInt32 = 0
     var marks: [Mark] = []
@@ -80,7 +82,7 @@ struct WaitLoopFold {
     /// changed before its `quietUntil`. Zero unless a model breaks that promise.
     var replayMismatches: UInt64 = 0
 
-    static let maximumMarks = 48
+    static let maximumMarks = 24
     static let maximumAccesses = 4_096
     static let maximumTurnInstructions: UInt64 = 2_000_000
     static let maximumWrittenBytes = 65_536
@@ -108,6 +110,15 @@ extension Machine {
     public var waitLoopFoldStatistics: WaitLoopFoldStatistics {
         WaitLoopFoldStatistics(folds: fold.folds, foldedTurns: fold.foldedTurns,
                                foldedInstructions: fold.foldedInstructions, replayMismatches: fold.replayMismatches)
+    }
+
+    /// A search or check that found no fixed point: the next waits `cooldownReads` device
+    /// reads, twice as many after each failure in the call (a program loop that touches a
+    /// busy flash once per page, ours, stops paying for searches after a few).
+    func foldGiveUp() {
+        let wait = WaitLoopFold.cooldownReads << min(fold.failures, 12)
+        fold.failures += 1
+        foldReset(cooldown: wait)
     }
 
     /// Back to idle; `cooldown` reads pass before the next search. The RAM write hooks stay
@@ -162,7 +173,7 @@ extension Machine {
         case .searching:
             if fold.accesses.count > WaitLoopFold.maximumAccesses
                 || run.retired &- fold.marks[0].retired > WaitLoopFold.maximumTurnInstructions {
-                foldReset(cooldown: WaitLoopFold.cooldownReads)
+                foldGiveUp()
                 return
             }
             guard !write, pc == fold.anchorPC, address == fold.anchorAddress else { return }
@@ -171,7 +182,7 @@ extension Machine {
             if let start = repeatingTurnStart(endingAt: here) {
                 beginCheck(from: start, state: state)
             } else if fold.marks.count >= WaitLoopFold.maximumMarks {
-                foldReset(cooldown: WaitLoopFold.cooldownReads)
+                foldGiveUp()
             } else {
                 fold.marks.append(here)
             }
@@ -225,7 +236,7 @@ extension Machine {
         fold.turnInstructions = run.retired &- start.retired
         fold.turnSpan = clock.now - start.time
         guard fold.turnInstructions > 0, fold.turnSpan > .zero, !fold.turn.isEmpty else {
-            foldReset(cooldown: WaitLoopFold.cooldownReads)
+            foldGiveUp()
             return
         }
         fold.phase = .checking
@@ -242,7 +253,7 @@ extension Machine {
             let err = loaderlab_uc_hook_mem(engine, &hook, Int32(UC_HOOK_MEM_WRITE.rawValue), foldWriteCallback, context,
                                             UInt64(region.base), region.end - 1)
             guard err == UC_ERR_OK else {
-                foldReset(cooldown: WaitLoopFold.cooldownReads)
+                foldGiveUp()
                 return
             }
             fold.writeHooks.append(hook)
@@ -265,7 +276,7 @@ extension Machine {
     }
 
     private func finishCheck(pc: UInt32, address: UInt32, write: Bool) {
-        guard let start = fold.checkStart else { return foldReset(cooldown: WaitLoopFold.cooldownReads) }
+        guard let start = fold.checkStart else { return foldGiveUp() }
         let repeats = !fold.wroteTooMuch && !write && pc == fold.anchorPC && address == fold.anchorAddress
             && fold.accesses.count == fold.turn.count && fold.accesses == fold.turn
             && run.retired &- start.retired == fold.turnInstructions
@@ -273,20 +284,20 @@ extension Machine {
             && profile.records.count == fold.executionsAtCheck.count
             && ramUnchangedByTurn()
             && foldState() == start.state
-        guard repeats else { return foldReset(cooldown: WaitLoopFold.cooldownReads) }
+        guard repeats else { return foldGiveUp() }
         // How many turns lie wholly before anything can change: a model's answer, SysTick's
         // wrap, the call's device-time limit. (The instruction budget counts emulated
         // instructions: folded turns cost the host no instructions.)
         var horizon = min(run.deadline, systemControl.sysTick.nextInterruptTime)
         var seen = Set<Int>()
         for access in fold.turn where seen.insert(access.mapping).inserted {
-            guard let quiet = mappings[access.mapping].peripheral.quietUntil else { return foldReset(cooldown: WaitLoopFold.cooldownReads) }
+            guard let quiet = mappings[access.mapping].peripheral.quietUntil else { return foldGiveUp() }
             horizon = min(horizon, quiet)
         }
         let now = clock.now
-        guard horizon > now, horizon != .never else { return foldReset(cooldown: WaitLoopFold.cooldownReads) }
+        guard horizon > now, horizon != .never else { return foldGiveUp() }
         let turns = (horizon.picoseconds - now.picoseconds - 1) / fold.turnSpan.picoseconds
-        guard turns >= WaitLoopFold.minimumTurns else { return foldReset(cooldown: WaitLoopFold.cooldownReads) }
+        guard turns >= WaitLoopFold.minimumTurns else { return foldGiveUp() }
 
         replay(turns: turns, from: now)
         let deltas = zip(profile.records.indices, fold.executionsAtCheck).map { profile.records[$0].executions &- $1 }
@@ -303,6 +314,7 @@ extension Machine {
         fold.folds &+= 1
         fold.foldedTurns &+= turns
         fold.foldedInstructions &+= instructions
+        fold.failures = 0
         foldReset()
     }
 

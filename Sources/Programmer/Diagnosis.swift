@@ -14,29 +14,32 @@ struct DiagnosisContext {
     /// `Init` re-run on the board's wiring with each other catalog part, when the failed
     /// `Init` had read the flash's identity (for `flash-part-mismatch`).
     let partProbes: [InitProbe]
-    /// The kept trace split by model once, not once per rule.
-    private let socTrace: [(entry: TraceEntry, event: SoCEvent)]
-    private let flashTrace: [(entry: TraceEntry, event: FlashEvent)]
-    private let machineTrace: [(entry: TraceEntry, event: MachineEvent)]
+    /// The kept trace, and where each model's events lie in it: split once, not once per
+    /// rule, by position (a copy of every event per model was most of a full chip's
+    /// diagnosis memory).
+    private let entries: [TraceEntry]
+    private let socPositions: [Int32]
+    private let flashPositions: [Int32]
+    private let machinePositions: [Int32]
 
     init(session: ProgrammerSession, run: SessionRun, zeroedRAMRun: SessionRun?, partProbes: [InitProbe] = []) {
         self.session = session
         self.run = run
         self.zeroedRAMRun = zeroedRAMRun
         self.partProbes = partProbes
-        var soc: [(entry: TraceEntry, event: SoCEvent)] = []
-        var flash: [(entry: TraceEntry, event: FlashEvent)] = []
-        var machine: [(entry: TraceEntry, event: MachineEvent)] = []
-        for entry in run.trace.entries {
+        let entries = run.trace.entries
+        var soc: [Int32] = [], flash: [Int32] = [], machine: [Int32] = []
+        for (position, entry) in entries.enumerated() {
             switch entry.event {
-            case .soc(let e): soc.append((entry, e))
-            case .flash(let e): flash.append((entry, e))
-            case .machine(let e): machine.append((entry, e))
+            case .soc: soc.append(Int32(position))
+            case .flash: flash.append(Int32(position))
+            case .machine: machine.append(Int32(position))
             }
         }
-        socTrace = soc
-        flashTrace = flash
-        machineTrace = machine
+        self.entries = entries
+        socPositions = soc
+        flashPositions = flash
+        machinePositions = machine
     }
 
     var failed: Bool { !run.succeeded }
@@ -61,9 +64,15 @@ struct DiagnosisContext {
     /// (the same event in a session that programmed and verified did no harm).
     var mistakeSeverity: Severity { failed ? .error : .note }
 
-    func socEvents() -> [(entry: TraceEntry, event: SoCEvent)] { socTrace }
-    func flashEvents() -> [(entry: TraceEntry, event: FlashEvent)] { flashTrace }
-    func machineEvents() -> [(entry: TraceEntry, event: MachineEvent)] { machineTrace }
+    func socEvents() -> ModelEvents<SoCEvent> {
+        ModelEvents(entries: entries, positions: socPositions) { if case .soc(let e) = $0 { e } else { nil } }
+    }
+    func flashEvents() -> ModelEvents<FlashEvent> {
+        ModelEvents(entries: entries, positions: flashPositions) { if case .flash(let e) = $0 { e } else { nil } }
+    }
+    func machineEvents() -> ModelEvents<MachineEvent> {
+        ModelEvents(entries: entries, positions: machinePositions) { if case .machine(let e) = $0 { e } else { nil } }
+    }
 
     /// Flash ranges that changed during the session but that nobody asked to change.
     func unrequestedChanges() -> [Range<UInt32>] {
@@ -216,5 +225,21 @@ enum Diagnosis {
     /// A note that an access changed nothing never leads the report.
     static func isWithoutEffect(_ f: SessionFinding) -> Bool {
         f.code == "peripheral-clock-disabled" && f.severity == .note
+    }
+}
+
+/// One model's events of the kept trace, in time order, read in place.
+struct ModelEvents<Event>: RandomAccessCollection {
+    let entries: [TraceEntry]
+    let positions: [Int32]
+    let event: (HardwareEvent) -> Event?
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { positions.count }
+
+    subscript(index: Int) -> (entry: TraceEntry, event: Event) {
+        let entry = entries[Int(positions[index])]
+        // The positions were taken by this very case: the event is always there.
+        return (entry, event(entry.event)!)
     }
 }
