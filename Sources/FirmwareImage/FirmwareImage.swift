@@ -58,7 +58,7 @@ public struct FirmwareImage: Equatable, Sendable {
     /// Reads a file from disk; `name` in messages is the path as given.
     public init(path: String, format: ImageFormat? = nil, baseAddress: UInt32? = nil) throws(FirmwareImageError) {
         let bytes: [UInt8]
-        switch FileReading.bytes(atPath: path) {
+        switch FileReading.bytes(atPath: path, limit: FileReading.imageLimit) {
         case .success(let b): bytes = b
         case .failure(let failure): throw FirmwareImageError(SourceLocation(file: path), "cannot read the file: \(failure.reason)")
         }

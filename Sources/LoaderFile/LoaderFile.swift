@@ -28,7 +28,7 @@ public struct LoaderFile: Sendable {
 
     public init(path: String) throws(LoaderFileError) {
         let bytes: [UInt8]
-        switch FileReading.bytes(atPath: path) {
+        switch FileReading.bytes(atPath: path, limit: FileReading.loaderLimit) {
         case .success(let b): bytes = b
         case .failure(let failure): throw .unreadable(path: path, reason: failure.reason)
         }

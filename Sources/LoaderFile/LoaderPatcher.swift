@@ -36,7 +36,7 @@ public struct LoaderPatcher: Sendable {
 
     /// Reads the base loader from `path` (its name in messages is the path as given).
     public init(basePath: String) throws(LoaderPatchError) {
-        switch FileReading.bytes(atPath: basePath) {
+        switch FileReading.bytes(atPath: basePath, limit: FileReading.loaderLimit) {
         case .success(let bytes): self.init(baseBytes: bytes, baseName: basePath)
         case .failure(let failure): throw .baseUnreadable(.unreadable(path: basePath, reason: failure.reason))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ELF
 import Foundation
 import LoaderFile
 import Programmer
@@ -56,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         if child {
             print(String(data: (try? encoder.encode(results)) ?? Data(), encoding: .utf8) ?? "[]")
         } else if json {
-            let comparison = Benchmark.compareRealLoader(directory: realLoaders, ourLoaderBytes: FileManager.default.contents(atPath: loader).map { [UInt8]($0) },
+            let comparison = Benchmark.compareRealLoader(directory: realLoaders, ourLoaderBytes: try? FileReading.bytes(atPath: loader, limit: FileReading.loaderLimit).get(),
                                                          ourLoaderName: loader)
             let summary = BenchmarkSummary(results: results, realLoader: comparison)
             print(String(data: (try? encoder.encode(summary)) ?? Data(), encoding: .utf8) ?? "{}")

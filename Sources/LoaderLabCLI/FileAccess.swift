@@ -1,5 +1,6 @@
-import Foundation
 import Board
+import ELF
+import Foundation
 
 /// Why a file named on the command line cannot be read or written, in plain words
 /// (`is a directory`, `permission denied`, `no such file`), never a Foundation error code.
@@ -9,58 +10,19 @@ struct FileAccessError: Error, CustomStringConvertible {
 
     var description: String { "\(path): \(reason)" }
 
-    /// errno as the reason a person reads: lowercase, no error domain.
-    static func reason(errno code: Int32) -> String {
-        switch code {
-        case ENOENT: "no such file or directory"
-        case EACCES, EPERM: "permission denied"
-        case EISDIR: "is a directory"
-        case ENOTDIR: "a component of the path is not a directory"
-        case ENOSPC: "no space left on the device"
-        case EROFS: "the file system is read-only"
-        case ELOOP: "too many symbolic links"
-        case ENAMETOOLONG: "the name is too long"
-        default: String(cString: strerror(code)).lowercased()
-        }
-    }
+    static func reason(errno code: Int32) -> String { FileReading.reason(errno: code) }
 
-    static func kind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: "is a directory"
-        case S_IFIFO: "is a FIFO (named pipe)"
-        case S_IFCHR: "is a character device"
-        case S_IFBLK: "is a block device"
-        case S_IFSOCK: "is a socket"
-        default: "is not a regular file"
-        }
-    }
+    static func kind(_ mode: mode_t) -> String { FileReading.kind(mode) }
 }
 
 /// Reads an input file: regular files only (a FIFO would block, `/dev/zero` never ends) and
 /// no larger than `limit`, so the error names the file before any memory is spent.
 enum InputFile {
     static func read(_ path: String, limit: Int) throws(FileAccessError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw FileAccessError(path: path, reason: FileAccessError.reason(errno: errno)) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileAccessError(path: path, reason: FileAccessError.reason(errno: errno)) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw FileAccessError(path: path, reason: FileAccessError.kind(info.st_mode)) }
-        let size = Int(info.st_size)
-        guard size <= limit else {
-            throw FileAccessError(path: path, reason: "is \(size) bytes, more than the \(limit) it can hold")
+        switch FileReading.bytes(atPath: path, limit: limit) {
+        case .success(let bytes): return bytes
+        case .failure(let failure): throw FileAccessError(path: path, reason: failure.reason)
         }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(done)) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                throw FileAccessError(path: path, reason: n < 0 ? FileAccessError.reason(errno: errno) : "the file shrank while it was read")
-            }
-            done += n
-        }
-        return bytes
     }
 }
 

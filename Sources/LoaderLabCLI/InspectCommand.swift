@@ -1,4 +1,5 @@
 import ArgumentParser
+import ELF
 import Foundation
 import LoaderFile
 
@@ -36,7 +37,7 @@ struct InspectCommand: ParsableCommand {
     func execute(output: (String) -> Void, diagnostics: (String) -> Void) -> Int32 {
         let file: LoaderFile
         do {
-            file = try LoaderFile(bytes: InputFile.read(loader, limit: 64 << 20), name: (loader as NSString).lastPathComponent)
+            file = try LoaderFile(bytes: InputFile.read(loader, limit: FileReading.loaderLimit), name: (loader as NSString).lastPathComponent)
         } catch let error as FileAccessError {
             diagnostics("\(loader): error: \(error.reason)\n")
             if json { output(BadInput(error: error.reason, file: loader).jsonText + "\n") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Board
+import ELF
 import FirmwareImage
 import Foundation
 import LoaderFile
@@ -122,7 +123,7 @@ struct ProgramCommand: ParsableCommand {
         }
         let loaderFile: LoaderFile
         do {
-            loaderFile = try LoaderFile(bytes: InputFile.read(loader, limit: 64 << 20), name: (loader as NSString).lastPathComponent)
+            loaderFile = try LoaderFile(bytes: InputFile.read(loader, limit: FileReading.loaderLimit), name: (loader as NSString).lastPathComponent)
         } catch let error as FileAccessError {
             throw bad(BadInput(error: error.reason, file: loader))
         } catch let error as LoaderFileError {
@@ -132,7 +133,7 @@ struct ProgramCommand: ParsableCommand {
         }
         let firmware: FirmwareImage
         do {
-            let bytes = try InputFile.read(image, limit: 256 << 20)
+            let bytes = try InputFile.read(image, limit: FileReading.imageLimit)
             // --load-address says "raw binary" for a file whose content and name say nothing.
             let format = ImageFormat.detect(bytes: bytes, name: image) ?? (loadAddress != nil ? .binary : nil)
             if loadAddress != nil, let format, format != .binary {

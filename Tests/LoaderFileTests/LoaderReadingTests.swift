@@ -1,4 +1,5 @@
 import ELF
+import Foundation
 import Testing
 @testable import LoaderFile
 
@@ -56,6 +57,14 @@ import Testing
         #expect(throws: LoaderFileError.self) { try LoaderFile(bytes: Array("hello".utf8), name: "x.stldr") }
         #expect(throws: LoaderFileError.unreadable(path: "/nonexistent/x.stldr", reason: "no such file or directory")) { try LoaderFile(path: "/nonexistent/x.stldr") }
         #expect(throws: LoaderFileError.unreadable(path: "/tmp", reason: "is a directory")) { try LoaderFile(path: "/tmp") }
+    }
+
+    @Test("A FIFO given as a loader is refused by its kind, not read until it blocks")
+    func aFIFOIsNotRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("loader-fifo-\(UUID().uuidString)").path
+        try #require(mkfifo(path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: LoaderFileError.unreadable(path: path, reason: "is a FIFO (named pipe)")) { try LoaderFile(path: path) }
     }
 
     @Test func theStemDropsOnlyTheLastExtension() throws {
