@@ -31,7 +31,6 @@ extension Machine {
 
         profile.resetExecutions()
         run.stop = nil
-        run.retired = 0
         run.executed = 0
         fold.failures = 0
         run.maxInstructions = budget.maxInstructions

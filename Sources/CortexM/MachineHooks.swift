@@ -23,9 +23,8 @@ struct HotState {
 }
 
 struct RunState {
-    /// Instructions the call retired, folded wait-loop turns included (device-visible).
-    var retired: UInt64 = 0
-    /// Instructions the call emulated: what the budget, a guard of host time, counts.
+    /// Instructions the call emulated: what the budget, a guard of host time, counts. Folded
+    /// wait-loop turns are retired too (`totalInstructions`) but not emulated.
     var executed: UInt64 = 0
     var maxInstructions: UInt64 = .max
     var deadline = DeviceTime.never
@@ -213,7 +212,6 @@ extension Machine {
             return
         }
         run.executed &+= count
-        run.retired &+= count
         run.totalInstructions &+= count
         advanceClock(cycles: count)
         if run.now > run.deadline {
@@ -293,7 +291,7 @@ extension Machine {
         if foldsWaitLoops { foldBeforeAccess(mapping, offset: offset, write: false) }
         let before = clock.now
         let value = performRead(mapping, offset: offset, width: width)
-        if foldsWaitLoops { foldAfterAccess(mapping, offset: offset, size: size, write: false, value: value, before: before) }
+        if foldsWaitLoops { foldAfterAccess(mapping, offset: offset, width: width, write: false, value: value, before: before) }
         return value
     }
 
@@ -320,10 +318,12 @@ extension Machine {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: true)
             return
         }
-        if foldsWaitLoops { foldBeforeAccess(mapping, offset: offset, write: true) }
+        // A write never starts a search: only an open one sees it (every DR word write skips this).
+        guard foldsWaitLoops, fold.phase != .idle else { return performWrite(mapping, offset: offset, width: width, value: value) }
+        foldBeforeAccess(mapping, offset: offset, write: true)
         let before = clock.now
         performWrite(mapping, offset: offset, width: width, value: value)
-        if foldsWaitLoops { foldAfterAccess(mapping, offset: offset, size: size, write: true, value: value, before: before) }
+        foldAfterAccess(mapping, offset: offset, width: width, write: true, value: value, before: before)
     }
 
     /// The write itself, as the core makes it at `hot.lastPC` (also the wait-loop fold's replay).

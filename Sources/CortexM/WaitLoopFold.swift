@@ -13,8 +13,9 @@ import VirtualTime
 ///
 /// The fold proves that a loop is such a fixed point, then skips the CPU work of the turns
 /// that lie wholly before that horizon:
-/// 1. *search*: from a device read while a model it reads is quiet, mark the register state
-///    at each recurrence of that read's instruction until one repeats: that span is a turn;
+/// 1. *search*: from a device read while the model read is quiet, mark the core's state at
+///    each recurrence of that read's instruction until the last two spans between marks are
+///    the same turn (same state at both ends, instructions, time and bus accesses);
 /// 2. *check*: run one more turn with a RAM write hook: it must make the same accesses (same
 ///    offsets, values, PCs and times relative to its start), retire the same instructions,
 ///    end with the same registers, and leave every RAM byte it wrote as it found it;
@@ -24,7 +25,8 @@ import VirtualTime
 ///    `k` turns and charge their instructions and block executions to the call.
 ///
 /// Exact by construction: the same trace, device time, instruction counts and hot blocks as
-/// running every turn (`ExactnessTests` compare both on the corpus and on real loaders). The
+/// running every turn (`WaitLoopFoldTests`, `WaitLoopFoldSessionTests`, `ExactnessTests` and
+/// `RealLoaderTests.fastPathsAreExact` compare both). The
 /// one figure that differs is the host work: the call's instruction *budget*, a guard of
 /// host time, counts the instructions emulated, not those folded (`RunState.executed`).
 struct WaitLoopFold {
@@ -34,7 +36,7 @@ struct WaitLoopFold {
     struct Access: Equatable {
         var mapping: Int
         var offset: UInt32
-        var size: UInt32
+        var width: AccessWidth
         var write: Bool
         var value: UInt32
         var pc: UInt32
@@ -47,7 +49,8 @@ struct WaitLoopFold {
     struct Mark {
         var state: [UInt64]
         var time: DeviceTime
-        var retired: UInt64
+        /// `Machine.totalInstructions` then.
+        var instructions: UInt64
         /// Index in `accesses` of the anchor access itself.
         var index: Int
     }
@@ -62,7 +65,8 @@ struct WaitLoopFold {
     var marks: [Mark] = []
     var accesses: [Access] = []
     var origin = DeviceTime.zero
-    /// The turn found by the search, its start, and the executions of each block then.
+    /// The turn the search found (times from its start), what it costs, and the checked
+    /// turn's start with each block's executions then.
     var turn: [Access] = []
     var turnInstructions: UInt64 = 0
     var turnSpan = DeviceTime.zero
@@ -74,7 +78,7 @@ struct WaitLoopFold {
     var wroteTooMuch = false
     var writeHooks: [uc_hook] = []
 
-    /// What the fold did in this machine's life (tests and `bench` read them).
+    /// What the fold did in this machine's life (tests and the session report read them).
     var folds: UInt64 = 0
     var foldedTurns: UInt64 = 0
     var foldedInstructions: UInt64 = 0
@@ -82,6 +86,9 @@ struct WaitLoopFold {
     /// changed before its `quietUntil`. Zero unless a model breaks that promise.
     var replayMismatches: UInt64 = 0
 
+    /// The core registers a turn must leave as it found them (the PC is the anchor's).
+    static let stateRegisters: [CoreRegister] = [.r0, .r1, .r2, .r3, .r4, .r5, .r6, .r7, .r8, .r9, .r10, .r11, .r12,
+                                                 .sp, .lr, .xpsr, .msp, .psp, .primask, .faultmask, .basepri, .control]
     static let maximumMarks = 24
     static let maximumAccesses = 4_096
     static let maximumTurnInstructions: UInt64 = 2_000_000
@@ -138,10 +145,8 @@ extension Machine {
     /// the FPU's, and the exception masks.
     private func foldState() -> [UInt64] {
         var state: [UInt64] = []
-        state.reserveCapacity(40)
-        let core: [CoreRegister] = [.r0, .r1, .r2, .r3, .r4, .r5, .r6, .r7, .r8, .r9, .r10, .r11, .r12,
-                                    .sp, .lr, .xpsr, .msp, .psp, .primask, .faultmask, .basepri, .control]
-        for register in core { state.append(UInt64(readRegister(register))) }
+        state.reserveCapacity(WaitLoopFold.stateRegisters.count + 33)
+        for register in WaitLoopFold.stateRegisters { state.append(UInt64(readRegister(register))) }
         var fpscr: UInt32 = 0
         _ = uc_reg_read(engine, Int32(bitPattern: UC_ARM_REG_FPSCR.rawValue), &fpscr)
         state.append(UInt64(fpscr))
@@ -169,16 +174,16 @@ extension Machine {
             fold.anchorPC = pc
             fold.anchorAddress = address
             fold.origin = clock.now
-            fold.marks = [WaitLoopFold.Mark(state: foldState(), time: clock.now, retired: run.retired, index: 0)]
+            fold.marks = [WaitLoopFold.Mark(state: foldState(), time: clock.now, instructions: run.totalInstructions, index: 0)]
         case .searching:
             if fold.accesses.count > WaitLoopFold.maximumAccesses
-                || run.retired &- fold.marks[0].retired > WaitLoopFold.maximumTurnInstructions {
+                || run.totalInstructions &- fold.marks[0].instructions > WaitLoopFold.maximumTurnInstructions {
                 foldGiveUp()
                 return
             }
             guard !write, pc == fold.anchorPC, address == fold.anchorAddress else { return }
             let state = foldState()
-            let here = WaitLoopFold.Mark(state: state, time: clock.now, retired: run.retired, index: fold.accesses.count)
+            let here = WaitLoopFold.Mark(state: state, time: clock.now, instructions: run.totalInstructions, index: fold.accesses.count)
             if let start = repeatingTurnStart(endingAt: here) {
                 beginCheck(from: start, state: state)
             } else if fold.marks.count >= WaitLoopFold.maximumMarks {
@@ -194,10 +199,10 @@ extension Machine {
 
     /// Records an access the core made (after the model answered).
     @inline(__always)
-    func foldAfterAccess(_ mapping: MMIOMapping, offset: UInt32, size: UInt32, write: Bool, value: UInt32, before: DeviceTime) {
+    func foldAfterAccess(_ mapping: MMIOMapping, offset: UInt32, width: AccessWidth, write: Bool, value: UInt32, before: DeviceTime) {
         guard fold.phase != .idle else { return }
         let origin = fold.phase == .checking ? fold.checkStart?.time ?? fold.origin : fold.origin
-        fold.accesses.append(WaitLoopFold.Access(mapping: mapping.index, offset: offset, size: size, write: write, value: value,
+        fold.accesses.append(WaitLoopFold.Access(mapping: mapping.index, offset: offset, width: width, write: write, value: value,
                                                  pc: hot.pointee.lastPC, at: before - origin, after: clock.now - origin))
     }
 
@@ -220,11 +225,11 @@ extension Machine {
     private func repeatingTurnStart(endingAt here: WaitLoopFold.Mark) -> WaitLoopFold.Mark? {
         for middle in fold.marks.reversed() where middle.state == here.state {
             let count = here.index - middle.index
-            let instructions = here.retired &- middle.retired
+            let instructions = here.instructions &- middle.instructions
             let span = here.time - middle.time
             guard count > 0, middle.index >= count,
                   let first = fold.marks.first(where: { $0.index == middle.index - count }),
-                  first.state == here.state, middle.retired &- first.retired == instructions, middle.time - first.time == span,
+                  first.state == here.state, middle.instructions &- first.instructions == instructions, middle.time - first.time == span,
                   segment(from: first, to: middle.index) == segment(from: middle, to: here.index) else { continue }
             return middle
         }
@@ -233,7 +238,7 @@ extension Machine {
 
     private func beginCheck(from start: WaitLoopFold.Mark, state: [UInt64]) {
         fold.turn = segment(from: start, to: fold.accesses.count)
-        fold.turnInstructions = run.retired &- start.retired
+        fold.turnInstructions = run.totalInstructions &- start.instructions
         fold.turnSpan = clock.now - start.time
         guard fold.turnInstructions > 0, fold.turnSpan > .zero, !fold.turn.isEmpty else {
             foldGiveUp()
@@ -241,7 +246,7 @@ extension Machine {
         }
         fold.phase = .checking
         fold.accesses.removeAll(keepingCapacity: true)
-        fold.checkStart = WaitLoopFold.Mark(state: state, time: clock.now, retired: run.retired, index: 0)
+        fold.checkStart = WaitLoopFold.Mark(state: state, time: clock.now, instructions: run.totalInstructions, index: 0)
         fold.executionsAtCheck = profile.records.map(\.executions)
         fold.written.removeAll(keepingCapacity: true)
         guard fold.writeHooks.isEmpty else { return }
@@ -278,8 +283,8 @@ extension Machine {
     private func finishCheck(pc: UInt32, address: UInt32, write: Bool) {
         guard let start = fold.checkStart else { return foldGiveUp() }
         let repeats = !fold.wroteTooMuch && !write && pc == fold.anchorPC && address == fold.anchorAddress
-            && fold.accesses.count == fold.turn.count && fold.accesses == fold.turn
-            && run.retired &- start.retired == fold.turnInstructions
+            && fold.accesses == fold.turn
+            && run.totalInstructions &- start.instructions == fold.turnInstructions
             && clock.now - start.time == fold.turnSpan
             && profile.records.count == fold.executionsAtCheck.count
             && ramUnchangedByTurn()
@@ -300,12 +305,11 @@ extension Machine {
         guard turns >= WaitLoopFold.minimumTurns else { return foldGiveUp() }
 
         replay(turns: turns, from: now)
-        let deltas = zip(profile.records.indices, fold.executionsAtCheck).map { profile.records[$0].executions &- $1 }
-        for (slot, delta) in deltas.enumerated() where delta > 0 {
-            profile.addExecutions(slot, delta &* turns)
+        for (slot, before) in fold.executionsAtCheck.enumerated() {
+            let perTurn = profile.records[slot].executions &- before
+            if perTurn > 0 { profile.addExecutions(slot, perTurn &* turns) }
         }
         let instructions = turns &* fold.turnInstructions
-        run.retired &+= instructions
         run.totalInstructions &+= instructions
         clock.advance(to: now + DeviceTime(picoseconds: turns &* fold.turnSpan.picoseconds))
         run.now = clock.now
@@ -343,10 +347,9 @@ extension Machine {
                 clock.advance(to: turnStart + access.at)
                 hot.pointee.lastPC = access.pc
                 let mapping = mappings[access.mapping]
-                guard let width = AccessWidth(rawValue: Int(access.size)) else { continue }
                 if access.write {
-                    performWrite(mapping, offset: access.offset, width: width, value: access.value)
-                } else if performRead(mapping, offset: access.offset, width: width) != access.value {
+                    performWrite(mapping, offset: access.offset, width: access.width, value: access.value)
+                } else if performRead(mapping, offset: access.offset, width: access.width) != access.value {
                     fold.replayMismatches &+= 1
                 }
                 if clock.now != turnStart + access.after { fold.replayMismatches &+= 1 }
