@@ -41,9 +41,9 @@ public final class FlashSignalPath {
     let octospim: OCTOSPIM
     let pwr: PWR
     let log: SoCEventLog
-    /// The blockages last recorded, per instance (index): a verdict's events are recorded
-    /// when they differ from these, whether the verdict was computed or reused.
-    private var lastBlocked: [[SoCEvent]?] = []
+    /// The blockages last recorded, per instance: a verdict's events are recorded when they
+    /// differ from these, whether the verdict was computed or reused.
+    private var lastBlocked: [Int: [SoCEvent]] = [:]
     /// The shape (command without address) of the last memory-mapped read recorded, per
     /// instance: a run of same-shaped window reads is recorded once, so verifying 64 MiB
     /// through the window does not fill the trace. The device still sees every one.
@@ -290,21 +290,13 @@ public final class FlashSignalPath {
 
     /// Records the verdict's blockages when they differ from the last ones of its instance.
     private func recordBlocks(_ blocks: [SoCEvent], instance: Int) {
-        if instance >= 0 && instance < 64 {
-            if instance >= lastBlocked.count { lastBlocked += Array(repeating: nil, count: instance + 1 - lastBlocked.count) }
-            // The usual case, nothing blocked now or before, without comparing arrays.
-            if blocks.isEmpty, lastBlocked[instance]?.isEmpty == true { return }
-            guard lastBlocked[instance] != blocks else { return }
-            blocks.forEach(log.record)
-            lastBlocked[instance] = blocks
-        } else {
-            // No OCTOSPI has such a number; kept exact rather than fast.
-            guard lastBlockedOther[instance] != blocks else { return }
-            blocks.forEach(log.record)
-            lastBlockedOther[instance] = blocks
-        }
+        let last = lastBlocked[instance]
+        // The usual case, nothing blocked now or before, without comparing arrays.
+        if blocks.isEmpty, last?.isEmpty == true { return }
+        guard last != blocks else { return }
+        blocks.forEach(log.record)
+        lastBlocked[instance] = blocks
     }
-    private var lastBlockedOther: [Int: [SoCEvent]] = [:]
 
     /// Drives one transaction of OCTOSPI `instance` (CR.FSEL = `fsel`) onto the wires.
     public func exchange(instance: Int, fsel: Bool, _ transaction: SPITransaction, at now: DeviceTime,

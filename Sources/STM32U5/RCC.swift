@@ -63,10 +63,9 @@ public final class RCC: Peripheral {
     let boundary: ModelBoundary
     /// Array-backed: every gated block's access reads an enable bit here.
     var regs: RegisterWords
-    /// When each oscillator ON bit (by bit number in CR) was last set; absent for the
-    /// oscillators that run out of reset (MSIS, MSIK), which are ready from the start.
-    /// When each RCC_CR oscillator/PLL enable bit (by bit number) was last set; read for
-    /// every OCTOSPI transaction (kernel clock), so an array rather than a dictionary.
+    /// When each RCC_CR oscillator/PLL enable bit (by bit number) was last set; nil for the
+    /// oscillators that run out of reset (MSIS, MSIK), which are ready from the start. Read
+    /// for every OCTOSPI transaction (kernel clock), so an array rather than a dictionary.
     var onSince = [DeviceTime?](repeating: nil, count: 32)
     /// SWS: the source SYSCLK actually runs from.
     var activeSource: SysclkSource = .msis
