@@ -116,20 +116,20 @@ public enum LoaderIdentifier {
         }
         // Without a wired line: the first line it ran on without touching a missing
         // peripheral, else the smallest (each line's Init runs once).
-        var fallback: (member: String, probe: InitProbe?)?
-        var smallest: (member: String, probe: InitProbe?)?
+        var probes: [(member: String, probe: InitProbe?)] = []
         for line in lines {
             let member = line.members[0]
             let probe = session.probeInit(board: board(member), part: part, permissive: true)
-            smallest = smallest ?? (member, probe)
+            probes.append((member, probe))
             guard let probe, probe.absentPeripherals.isEmpty else { continue }
             if FlashSignal.quad.allSatisfy({ s in probe.pins.contains { $0.signal == s } }) {
                 return (member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and that has every peripheral and pin its Init used; use --mcu to choose", ramEnd), probe)
             }
-            fallback = fallback ?? (member, probe)
         }
-        let (member, probe) = fallback ?? smallest!
-        return (member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and that it ran on without touching a missing peripheral (no line showed its flash pins); use --mcu to choose", ramEnd), probe)
+        if let clean = probes.first(where: { $0.probe?.absentPeripherals.isEmpty == true }) {
+            return (clean.member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX) and that it ran on without touching a missing peripheral (no line showed its flash pins); use --mcu to choose", ramEnd), clean.probe)
+        }
+        return (probes[0].member, String(format: "not named by the loader; the smallest line whose RAM holds it (up to 0x%08llX): its Init touched a peripheral missing on every line or did not run; use --mcu to choose", ramEnd), probes[0].probe)
     }
 
     /// Among the parts `Init` accepts, the one the loader's name mentions (longest common
