@@ -67,6 +67,34 @@ struct TraceTests {
         #expect(trace.count(call: 1, source: "flash") == second.count)
     }
 
+    @Test("A call drained in pieces (a long call's backlog) keeps what one drain of it keeps")
+    func aCallDrainedInPiecesKeepsTheSame() {
+        let calls = [Self.writeCall(pages: 3_000, call: 0), Self.writeCall(pages: 40, call: 1, start: 20_000)]
+        let whole = Trace()
+        for batch in calls { whole.append(batch) }
+        let pieces = Trace()
+        for batch in calls {
+            // Uneven pieces, the last one closing the call's segment.
+            var rest = batch[...]
+            var size = 7
+            while rest.count > size {
+                pieces.append(Array(rest.prefix(size)), closesSegment: false)
+                rest = rest.dropFirst(size)
+                size = size * 3 % 1_001 + 1
+            }
+            pieces.append(Array(rest))
+        }
+        #expect(pieces.entries.map(\.description) == whole.entries.map(\.description))
+        #expect(pieces.totalCount == whole.totalCount)
+        #expect(pieces.count(call: 0, source: "flash") == calls[0].count)
+        // An open segment is already visible, with its head and its tail so far.
+        let open = Trace()
+        open.append(Array(calls[0].prefix(1_000)), closesSegment: false)
+        let partial = Trace()
+        partial.append(Array(calls[0].prefix(1_000)))
+        #expect(open.entries.map(\.description) == partial.entries.map(\.description))
+    }
+
     @Test func theSinkGetsEveryEventInOrder() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).txt").path
         defer { try? FileManager.default.removeItem(atPath: path) }

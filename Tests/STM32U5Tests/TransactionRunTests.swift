@@ -64,4 +64,24 @@ struct TransactionRunTests {
         sendWriteEnable(b)
         #expect(events(b) == [.transaction(instance: 1, SPITransaction(instruction: 0x06), delivered: true)])
     }
+
+    @Test("The log asks to be drained every backlogLimit events, and every backlogLimit repeats of one transaction")
+    func backlogIsAnnounced() {
+        let b = ready()
+        var drained: [[SoCEvent]] = []
+        b.soc.log.backlogLimit = 4
+        b.soc.log.onBacklog = {
+            // Without the one-time bus clock report, as `events(_:)`.
+            drained.append(b.soc.log.drain().map(\.event).filter { if case .busClock = $0 { false } else { true } })
+        }
+        // One transaction event, then repeats: the 4th repeat asks, and the drain sums them up.
+        for _ in 0..<5 { sendWriteEnable(b) }
+        #expect(drained.count == 1)
+        #expect(drained.first == [.transaction(instance: 1, SPITransaction(instruction: 0x06), delivered: true),
+                                  .transactionRepeated(instance: 1, times: 4)])
+        // Distinct events: the 4th recorded since the drain asks again.
+        for opcode: UInt32 in [0x04, 0x06, 0x04, 0x06] { b.write(Bench.ir, opcode) }
+        #expect(drained.count == 2)
+        #expect(drained.last?.count == 4, "\(drained.last ?? [])")
+    }
 }
