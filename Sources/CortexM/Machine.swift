@@ -47,11 +47,23 @@ public final class Machine {
     public internal(set) var lastRegisters: RegisterSnapshot?
     /// Instructions retired since the machine was built (block-entry accounting).
     public var totalInstructions: UInt64 { run.totalInstructions }
+    /// Peripheral accesses the emulated core made since the machine was built (folded wait
+    /// loops' replayed ones not counted): with `ramStores`, what a session's host time follows.
+    public var busAccesses: UInt64 { run.busAccesses }
+    /// Guest stores to RAM since the machine was built, counted where Unicorn takes them
+    /// through its page-lock path (only while `skipsStoreLocks`; zero otherwise).
+    public var ramStores: UInt64 { run.ramStores }
 
     let engine: OpaquePointer
     let log: EventLog
     var symbolTable = SymbolTable()
     var mappings: [MMIOMapping] = []
+    /// RAM not yet mapped in Unicorn (`mapRAM(…, onFirstAccess: true)`).
+    var deferredRAM: [DeferredRAM] = []
+    /// Mapped, not yet handed to Unicorn (`mapPendingMMIO`).
+    var pendingMMIO: [MMIOMapping] = []
+    /// What Unicorn holds as MMIO regions (kept alive: Unicorn has their unretained pointers).
+    var spans: [MMIOSpan] = []
     /// Repeated device-register reads of the current call (see `pollRuns`).
     var pollWatch = PollWatch()
     var hooks: [uc_hook] = []
@@ -60,6 +72,11 @@ public final class Machine {
     /// Decoded load/store of each PC that reached a Device-region MMIO callback (nil: not one
     /// the decoder covers). Cleared with the translations when code is rewritten.
     var accessRecipes: [UInt32: LoadStoreDecoder.Recipe?] = [:]
+    /// The last PC looked up there and its recipe: a byte-per-DR copy or a status poll asks
+    /// for one PC again and again, and hashing it was ~1 % of a third-party loader's session.
+    /// An odd PC is never a Thumb instruction's: the cache starts empty.
+    var lastRecipePC: UInt32 = 1
+    var lastRecipe: LoadStoreDecoder.Recipe?
     // Per-call run state and block profile, touched by the hooks on every block: kept in
     // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
     private let runStorage: UnsafeMutablePointer<RunState>
@@ -160,10 +177,17 @@ public final class Machine {
 
     /// Maps plain read/write/execute memory (internal flash is RAM to the core: programming
     /// it is the SoC model's business).
-    public func mapRAM(name: String, base: UInt32, size: UInt32) throws(MachineError) {
+    ///
+    /// `onFirstAccess`: Unicorn maps it only when the guest first touches it (`DeferredRAM`),
+    /// for memory that lies below the RAM a loader runs in and is seldom used.
+    public func mapRAM(name: String, base: UInt32, size: UInt32, onFirstAccess: Bool = false) throws(MachineError) {
         try checkNewRegion(name: name, base: base, size: size)
-        let err = uc_mem_map(engine, UInt64(base), Int(size), UInt32(UC_PROT_ALL.rawValue))
-        guard err == UC_ERR_OK else { throw Self.failure("uc_mem_map(\(name))", err) }
+        if onFirstAccess {
+            deferredRAM.append(DeferredRAM(name: name, base: base, size: size))
+        } else {
+            let err = uc_mem_map(engine, UInt64(base), Int(size), UInt32(UC_PROT_ALL.rawValue))
+            guard err == UC_ERR_OK else { throw Self.failure("uc_mem_map(\(name))", err) }
+        }
         regions.append(MemoryRegion(name: name, base: base, size: size, kind: .ram))
         regions.sort { $0.base < $1.base }
     }
@@ -173,16 +197,45 @@ public final class Machine {
     /// 0xA000_0000 and up) must be naturally aligned; the External RAM region
     /// (0x6000_0000–0x9FFF_FFFF, e.g. the OCTOSPI memory-mapped window) is Normal memory,
     /// where Unicorn splits an unaligned access into aligned ones as the bus would.
+    ///
+    /// Unicorn sees the mappings only when the first call starts (`mapPendingMMIO`), joined
+    /// into one region per contiguous run.
     public func map(_ peripheral: any Peripheral, base: UInt32, size: UInt32) throws(MachineError) {
         try checkNewRegion(name: peripheral.name, base: base, size: size)
-        let mapping = MMIOMapping(peripheral: peripheral, base: base, machine: self,
+        let mapping = MMIOMapping(peripheral: peripheral, base: base, size: size, machine: self,
                                   isSystemControl: peripheral === systemControl, index: mappings.count)
-        let context = Unmanaged.passUnretained(mapping).toOpaque()
-        let err = uc_mmio_map(engine, UInt64(base), Int(size), mmioReadCallback, context, mmioWriteCallback, context)
-        guard err == UC_ERR_OK else { throw Self.failure("uc_mmio_map(\(peripheral.name))", err) }
         mappings.append(mapping)
+        pendingMMIO.append(mapping)
         regions.append(MemoryRegion(name: peripheral.name, base: base, size: size, kind: .mmio(peripheral: peripheral.name)))
         regions.sort { $0.base < $1.base }
+    }
+
+    /// Hands the mappings made since the last call to Unicorn, one `uc_mmio_map` per run of
+    /// contiguous ones. Unicorn 2.0.1 finds the region of every slow-path access (each MMIO
+    /// access and each guest store to RAM) by a binary search over all its regions, with a
+    /// one-entry cache it never refills: the STM32U5's ~80 register blocks, secure aliases
+    /// and gaps of the peripheral space as one region instead of one each took ~8 % off a
+    /// session's host time (docs/benchmarks.md). The span dispatches to the member in Swift.
+    public func mapPendingMMIO() throws(MachineError) {
+        guard !pendingMMIO.isEmpty else { return }
+        let sorted = pendingMMIO.sorted { $0.base < $1.base }
+        pendingMMIO = []
+        var run: [MMIOMapping] = []
+        func flush() throws(MachineError) {
+            guard let first = run.first, let last = run.last else { return }
+            let span = MMIOSpan(members: run)
+            let context = Unmanaged.passUnretained(span).toOpaque()
+            let size = Int(UInt64(last.base) + UInt64(last.size) - UInt64(first.base))
+            let err = uc_mmio_map(engine, UInt64(first.base), size, mmioReadCallback, context, mmioWriteCallback, context)
+            guard err == UC_ERR_OK else { throw Self.failure("uc_mmio_map(\(run.map(\.peripheral.name).joined(separator: ", ")))", err) }
+            spans.append(span)
+            run = []
+        }
+        for mapping in sorted {
+            if let last = run.last, UInt64(last.base) + UInt64(last.size) != UInt64(mapping.base) { try flush() }
+            run.append(mapping)
+        }
+        try flush()
     }
 
     private func checkRAM(_ address: UInt32, count: Int) throws(MachineError) {
@@ -200,6 +253,9 @@ public final class Machine {
     public func writeMemory(_ bytes: [UInt8], at address: UInt32) throws(MachineError) {
         guard !bytes.isEmpty else { return }
         try checkRAM(address, count: bytes.count)
+        if let region = try deferredRegion(holding: address, count: bytes.count) {
+            return region.write(bytes, at: address)
+        }
         // The programmer downloads the same loader before every operation: only the bytes
         // that change (its .bss, .data) can invalidate translations, and a flush costs
         // Unicorn 2.0.1 a memset of its whole 1 GiB code buffer (seconds, and that much
@@ -227,6 +283,7 @@ public final class Machine {
     public func readMemory(at address: UInt32, count: Int) throws(MachineError) -> [UInt8] {
         guard count > 0 else { return [] }
         try checkRAM(address, count: count)
+        if let region = try deferredRegion(holding: address, count: count) { return region.read(at: address, count: count) }
         var bytes = [UInt8](repeating: 0, count: count)
         let err = bytes.withUnsafeMutableBytes { uc_mem_read(engine, UInt64(address), $0.baseAddress, $0.count) }
         guard err == UC_ERR_OK else { throw Self.failure("uc_mem_read", err) }
@@ -241,6 +298,8 @@ public final class Machine {
     public func fill(pattern: [UInt8], range: Range<UInt32>) throws(MachineError) {
         guard !pattern.isEmpty, !range.isEmpty else { return }
         try checkRAM(range.lowerBound, count: range.count)
+        // Filling is rare (the programmer's RAM garbage): Unicorn's copy of the region is used.
+        if let region = try deferredRegion(holding: range.lowerBound, count: range.count) { try mapDeferred(region) }
         let chunkSize = 64 * 1024
         var chunk = [UInt8]()
         chunk.reserveCapacity(chunkSize + pattern.count)
@@ -277,7 +336,7 @@ public final class Machine {
     private func invalidateCode(_ address: UInt32, count: Int) {
         _ = loaderlab_uc_flush_tb(engine)
         profile.removeAll()
-        accessRecipes.removeAll()
+        forgetAccessRecipes()
         run.lastSlot = -1
         log.record(.codeRewritten(address: address, count: count))
     }
@@ -303,6 +362,13 @@ public final class Machine {
 
     func locate(_ pc: UInt32) -> SymbolLocation? { symbolTable.locate(pc) }
 
+    /// Code was rewritten: its decoded loads and stores no longer hold.
+    func forgetAccessRecipes() {
+        accessRecipes.removeAll()
+        lastRecipePC = 1
+        lastRecipe = nil
+    }
+
     /// The device registers read at least `minimum` times in a row with the same value
     /// since the last `call` began, longest first: what the code waited on.
     public func pollRuns(minimum: UInt64) -> [PollRun] { pollWatch.longest(minimum: minimum) }
@@ -313,10 +379,11 @@ public final class Machine {
     }
 }
 
-/// The context handed to Unicorn for one MMIO range.
+/// One peripheral's range of the bus.
 final class MMIOMapping {
     let peripheral: any Peripheral
     let base: UInt32
+    let size: UInt32
     unowned(unsafe) let machine: Machine
     let isSystemControl: Bool
     /// Device memory (ARMv8-M default map) requires aligned accesses.
@@ -324,12 +391,48 @@ final class MMIOMapping {
     /// Its place in `Machine.mappings`.
     let index: Int
 
-    init(peripheral: any Peripheral, base: UInt32, machine: Machine, isSystemControl: Bool, index: Int) {
+    init(peripheral: any Peripheral, base: UInt32, size: UInt32, machine: Machine, isSystemControl: Bool, index: Int) {
         self.peripheral = peripheral
         self.base = base
+        self.size = size
         self.index = index
         self.machine = machine
         self.isSystemControl = isSystemControl
         isDevice = (base >= 0x4000_0000 && base < 0x6000_0000) || base >= 0xA000_0000
+    }
+}
+
+/// The context handed to Unicorn for one region: contiguous mappings, sorted by base. A
+/// polling loop touches one peripheral after another (OCTOSPI, DWT), so the member of the
+/// last access is tried first, then a binary search.
+final class MMIOSpan {
+    let base: UInt32
+    let members: [MMIOMapping]
+    /// Each member's start, as an offset from `base`.
+    private let starts: [UInt32]
+    private var lastMember = 0
+
+    init(members: [MMIOMapping]) {
+        precondition(!members.isEmpty)
+        base = members[0].base
+        self.members = members
+        starts = members.map { $0.base &- members[0].base }
+    }
+
+    /// The member that holds `offset` (from `base`), and the offset into it. Members cover
+    /// the span without gaps, so every offset Unicorn hands over has one.
+    @inline(__always)
+    func member(at offset: UInt32) -> (mapping: MMIOMapping, offset: UInt32) {
+        let cached = members[lastMember]
+        let local = offset &- starts[lastMember]
+        if offset >= starts[lastMember], local < cached.size { return (cached, local) }
+        var low = 0
+        var high = members.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        lastMember = low
+        return (members[low], offset &- starts[low])
     }
 }

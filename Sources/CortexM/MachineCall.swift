@@ -13,6 +13,12 @@ extension Machine {
     /// counts as the return). Guest misbehaviour is an outcome, never a throw or a crash.
     public func call(_ entry: UInt32, arguments: [UInt32] = [], stackPointer: UInt32, returnAddress: UInt32,
                      budget: CallBudget = CallBudget()) -> CallOutcome {
+        do {
+            try mapPendingMMIO()
+        } catch {
+            // Only a host failure (memory) gets here: the regions were checked when mapped.
+            return .faulted(Fault(kind: .hardFault("the emulator could not map the peripherals: \(error)"), pc: entry & ~1, symbol: locate(entry & ~1)))
+        }
         pollWatch.reset()
         var sp = stackPointer
         if arguments.count > 4 {
@@ -57,7 +63,9 @@ extension Machine {
             loaderlab_store_locks_set_skipped(skipsStoreLocks)
             // A fold in progress never spans two runs: a stop (WFI, an exception) breaks a turn.
             foldReset()
+            let storesBefore = loaderlab_store_locks_skipped_count()
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
+            run.ramStores &+= loaderlab_store_locks_skipped_count() &- storesBefore
             foldEndRun()
             loaderlab_store_locks_set_skipped(false)
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps

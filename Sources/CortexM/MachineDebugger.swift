@@ -93,7 +93,7 @@ extension Machine {
         try add(loaderlab_uc_hook_mem(engine, &hook, access, debugMemoryHookCallback, context, 1, 0), "debug MEM", hook)
         debugState = DebugState()
         // Code translated before now carries no debug hooks.
-        if profile.records.isEmpty == false { _ = loaderlab_uc_flush_tb(engine); profile.removeAll(); accessRecipes.removeAll(); run.lastSlot = -1 }
+        if profile.records.isEmpty == false { _ = loaderlab_uc_flush_tb(engine); profile.removeAll(); forgetAccessRecipes(); run.lastSlot = -1 }
     }
 
     public var debugDelegate: (any MachineDebugDelegate)? {

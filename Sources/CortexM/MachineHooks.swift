@@ -51,6 +51,10 @@ struct RunState {
     var frequencyMayHaveChanged = true
     /// Backs `Machine.totalInstructions` (here, the block hook's add needs no access check).
     var totalInstructions: UInt64 = 0
+    /// Backs `Machine.busAccesses`: MMIO callbacks, the emulator's costliest exits.
+    var busAccesses: UInt64 = 0
+    /// Backs `Machine.ramStores`: guest stores to RAM, each on Unicorn 2.0.1's slow path.
+    var ramStores: UInt64 = 0
     static let hostCheckInterval = 4096
 }
 
@@ -77,7 +81,10 @@ let interruptHookCallback: uc_cb_hookintr_t = { _, number, userData in
 
 let unmappedHookCallback: uc_cb_eventmem_t = { _, type, address, _, _, userData in
     guard let userData else { return false }
-    Unmanaged<Machine>.fromOpaque(userData).takeUnretainedValue().unmappedAccess(type, address: UInt32(truncatingIfNeeded: address))
+    let machine = Unmanaged<Machine>.fromOpaque(userData).takeUnretainedValue()
+    let address = UInt32(truncatingIfNeeded: address)
+    if machine.mapDeferredOnAccess(address) { return true }
+    machine.unmappedAccess(type, address: address)
     return false
 }
 
@@ -89,14 +96,14 @@ let deviceAccessHookCallback: uc_cb_hookmem_t = { _, type, address, size, _, use
 
 let mmioReadCallback: uc_cb_mmio_read_t = { _, offset, size, userData in
     guard let userData else { return 0 }
-    let mapping = Unmanaged<MMIOMapping>.fromOpaque(userData).takeUnretainedValue()
-    return UInt64(mapping.machine.mmioRead(mapping, offset: UInt32(truncatingIfNeeded: offset), size: size))
+    let (mapping, local) = Unmanaged<MMIOSpan>.fromOpaque(userData).takeUnretainedValue().member(at: UInt32(truncatingIfNeeded: offset))
+    return UInt64(mapping.machine.mmioRead(mapping, offset: local, size: size))
 }
 
 let mmioWriteCallback: uc_cb_mmio_write_t = { _, offset, size, value, userData in
     guard let userData else { return }
-    let mapping = Unmanaged<MMIOMapping>.fromOpaque(userData).takeUnretainedValue()
-    mapping.machine.mmioWrite(mapping, offset: UInt32(truncatingIfNeeded: offset), size: size, value: UInt32(truncatingIfNeeded: value))
+    let (mapping, local) = Unmanaged<MMIOSpan>.fromOpaque(userData).takeUnretainedValue().member(at: UInt32(truncatingIfNeeded: offset))
+    mapping.machine.mmioWrite(mapping, offset: local, size: size, value: UInt32(truncatingIfNeeded: value))
 }
 
 extension Machine {
@@ -145,8 +152,12 @@ extension Machine {
     func misalignedDeviceAccess(write: Bool) -> LoadStoreDecoder.Access? {
         let pc = hot.pointee.lastPC
         let recipe: LoadStoreDecoder.Recipe?
-        if let cached = accessRecipes[pc] {
+        if pc == lastRecipePC {
+            recipe = lastRecipe
+        } else if let cached = accessRecipes[pc] {
             recipe = cached
+            lastRecipePC = pc
+            lastRecipe = cached
         } else {
             let bytes = (try? readMemory(at: pc, count: 4)) ?? (try? readMemory(at: pc, count: 2)) ?? []
             recipe = bytes.count >= 2
@@ -154,6 +165,8 @@ extension Machine {
                                           bytes.count >= 4 ? UInt16(bytes[2]) | UInt16(bytes[3]) << 8 : 0)
                 : nil
             accessRecipes[pc] = .some(recipe)
+            lastRecipePC = pc
+            lastRecipe = recipe
         }
         guard let recipe, recipe.bytes > 1, recipe.isWrite == write else { return nil }
         let access = LoadStoreDecoder.access(recipe, pc: pc) { readRegister(CoreRegister.general($0)) }
@@ -279,6 +292,7 @@ extension Machine {
     }
 
     func mmioRead(_ mapping: MMIOMapping, offset: UInt32, size: UInt32) -> UInt32 {
+        run.busAccesses &+= 1
         guard run.stop == nil else { return 0 }
         guard let width = width(size) else {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))
@@ -307,6 +321,7 @@ extension Machine {
     }
 
     func mmioWrite(_ mapping: MMIOMapping, offset: UInt32, size: UInt32, value: UInt32) {
+        run.busAccesses &+= 1
         guard run.stop == nil else { return }
         guard let width = width(size) else {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))

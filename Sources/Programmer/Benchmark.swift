@@ -31,11 +31,16 @@ public struct BenchmarkResult: Codable, Sendable {
     public var maxStackBytes: Int?
     /// The datasheet limit for the scenario's external data (`DatasheetLimit`), in seconds.
     public var limitSeconds: Double?
+    /// Peripheral accesses and guest RAM stores the emulator handled (sessions): the work a
+    /// session's host time follows besides its instructions.
+    public var busAccesses: UInt64?
+    public var ramStores: UInt64?
 
     public init(scenario: String, result: String, deviceSeconds: Double? = nil, hostSeconds: Double,
                 guestInstructions: UInt64? = nil, imageBytes: Int? = nil, mibPerSecond: Double? = nil,
                 guestMIPS: Double? = nil, callbacksPerSecond: Double? = nil, peakResidentMiB: Double, detail: String? = nil,
-                loaderBytes: Int? = nil, maxStackBytes: Int? = nil, limitSeconds: Double? = nil) {
+                loaderBytes: Int? = nil, maxStackBytes: Int? = nil, limitSeconds: Double? = nil,
+                busAccesses: UInt64? = nil, ramStores: UInt64? = nil) {
         self.scenario = scenario
         self.result = result
         self.deviceSeconds = deviceSeconds
@@ -50,6 +55,8 @@ public struct BenchmarkResult: Codable, Sendable {
         self.loaderBytes = loaderBytes
         self.maxStackBytes = maxStackBytes
         self.limitSeconds = limitSeconds
+        self.busAccesses = busAccesses
+        self.ramStores = ramStores
     }
 }
 
@@ -166,7 +173,8 @@ public enum Benchmark {
             peakResidentMiB: peakResidentMiB(),
             detail: report.succeeded ? "\(report.calls.count) loader calls" : report.findings.first.map { "\($0.code): \($0.message)" } ?? report.failure?.description,
             loaderBytes: loader.loadSegments.filter(\.isDownloaded).reduce(0) { $0 + $1.bytes.count },
-            maxStackBytes: report.maxStackDepth, limitSeconds: limit?.totalSeconds)
+            maxStackBytes: report.maxStackDepth, limitSeconds: limit?.totalSeconds,
+            busAccesses: report.timing.busAccesses, ramStores: report.timing.ramStores)
     }
 
     // MARK: micro-benchmarks

@@ -34,7 +34,8 @@ extension SessionRun {
             lastFlashCommands: Array(flashCommands.suffix(8)),
             lastEvents: trace.entries.suffix(10).map(\.description),
             timing: .init(deviceSeconds: board?.clock.now.seconds ?? 0, hostSeconds: hostSeconds,
-                          foldedInstructions: board?.machine.waitLoopFoldStatistics.foldedInstructions ?? 0),
+                          foldedInstructions: board?.machine.waitLoopFoldStatistics.foldedInstructions ?? 0,
+                          busAccesses: board?.machine.busAccesses ?? 0, ramStores: board?.machine.ramStores ?? 0),
             maxStackDepth: board == nil ? nil : maxStackDepth)
     }
 

@@ -29,6 +29,10 @@ public struct SessionReport: Codable, Sendable {
         /// Instructions of software wait loops the lab did not emulate but folded into
         /// clock jumps (counted in the calls' instructions all the same): host work saved.
         public var foldedInstructions: UInt64
+        /// Peripheral accesses and guest stores to RAM the emulator handled: per byte
+        /// programmed, the loader's share of the host time (docs/benchmarks.md).
+        public var busAccesses: UInt64
+        public var ramStores: UInt64
     }
 
     public struct Failure: Codable, Sendable, Equatable {

@@ -48,7 +48,9 @@ public final class SimulatedBoard {
         // callbacks (LoadStoreDecoder): ExactnessTests compares them.
         try machine.setDeviceAccessHooks(!fastPaths)
         let mcu = board.mcuDescription
-        try machine.mapRAM(name: "FLASH (internal)", base: Self.internalFlash.lowerBound, size: mcu.internalFlashBytes)
+        // Below the SRAM and seldom touched by a loader: mapped in Unicorn on first access,
+        // which keeps the SRAM the region Unicorn finds first (DeferredRAM).
+        try machine.mapRAM(name: "FLASH (internal)", base: Self.internalFlash.lowerBound, size: mcu.internalFlashBytes, onFirstAccess: true)
         let main = mcu.programmerRAM
         try machine.mapRAM(name: main.name, base: main.base, size: main.size)
         for region in mcu.ram where region.base >= 0x2800_0000 {
@@ -57,6 +59,7 @@ public final class SimulatedBoard {
         for region in soc.mmioRegions {
             try machine.map(region.peripheral, base: region.base, size: region.size)
         }
+        try machine.mapPendingMMIO()
     }
 }
 

@@ -40,7 +40,12 @@ struct Deadline {
     }
 
     init(milliseconds: UInt32) {
-        self.init(cycles: UInt64(milliseconds) &* UInt64(LoaderState.coreClockHz / 1000))
+        self.init(cycles: Deadline.cycles(milliseconds: milliseconds))
+    }
+
+    /// Shared by every millisecond deadline (one copy of the division: the image has a budget).
+    @inline(never) static func cycles(milliseconds: UInt32) -> UInt64 {
+        UInt64(milliseconds) &* UInt64(LoaderState.coreClockHz / 1000)
     }
 
     /// True once the limit has passed. Call it once per poll.
@@ -56,15 +61,21 @@ struct Deadline {
 }
 
 extension Register {
-    /// Polls until `value & mask == expected`, false after `milliseconds`. The usual case
-    /// (already true) sets up no deadline. Every wait in the loader is this one loop.
+    /// Polls until `value & mask == expected`, false after `milliseconds`. Every wait in the
+    /// loader is this one loop. The usual case (already true: FTF before each burst of a
+    /// page program, BUSY before each command) is a leaf that saves no register and sets up
+    /// no deadline; only a real wait pays for the frame.
     @inline(never) func wait(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
         if value & mask == expected { return true }
+        return waitWithDeadline(mask, equals: expected, milliseconds: milliseconds)
+    }
+
+    @inline(never) private func waitWithDeadline(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
         var deadline = Deadline(milliseconds: milliseconds)
-        while value & mask != expected {
+        while true {
             if deadline.expired() { return false }
+            if value & mask == expected { return true }
         }
-        return true
     }
 }
 
