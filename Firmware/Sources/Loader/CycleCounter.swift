@@ -61,21 +61,32 @@ struct Deadline {
 }
 
 extension Register {
-    /// Polls until `value & mask == expected`, false after `milliseconds`. Every wait in the
-    /// loader is this one loop. The usual case (already true: FTF before each burst of a
-    /// page program, BUSY before each command) is a leaf that saves no register and sets up
-    /// no deadline; only a real wait pays for the frame.
-    @inline(never) func wait(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
+    /// The limit of a short wait: a few bytes on the bus, a command to finish (microseconds).
+    static let shortWaitMs: UInt32 = 10
+
+    /// Polls until `value & mask == expected`, false after `shortWaitMs`. The usual case
+    /// (already true: FTF before each burst of a page program, BUSY before each command, TCF
+    /// after it) is a leaf: with three arguments it has a free scratch register, so it saves
+    /// nothing on the stack and sets up no deadline; only a real wait pays for the frame.
+    @inline(never) func wait(_ mask: UInt32, equals expected: UInt32) -> Bool {
         if value & mask == expected { return true }
-        return waitWithDeadline(mask, equals: expected, milliseconds: milliseconds)
+        return waitAfterFirstLook(mask, equals: expected, milliseconds: Register.shortWaitMs)
     }
 
-    @inline(never) private func waitWithDeadline(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
+    /// Polls until `value & mask == expected`, false after `milliseconds`.
+    @inline(never) func wait(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
+        if value & mask == expected { return true }
+        return waitAfterFirstLook(mask, equals: expected, milliseconds: milliseconds)
+    }
+
+    /// Every wait in the loader ends in this one loop, entered after one look found the
+    /// register not yet there: the deadline comes before the next look.
+    @inline(never) private func waitAfterFirstLook(_ mask: UInt32, equals expected: UInt32, milliseconds: UInt32) -> Bool {
         var deadline = Deadline(milliseconds: milliseconds)
-        while true {
+        repeat {
             if deadline.expired() { return false }
-            if value & mask == expected { return true }
-        }
+        } while value & mask != expected
+        return true
     }
 }
 

@@ -12,19 +12,19 @@
 ///   for BUSY = 0, and memory-mapped mode is left with CR.ABORT.
 extension OCTOSPI {
     /// Short command transfers: a few bytes at ≥ 1 MHz take microseconds; 10 ms is ample.
-    static let transferTimeoutMs: UInt32 = 10
+    static let transferTimeoutMs: UInt32 = Register.shortWaitMs
 
     func waitNotBusy() -> Bool {
-        waitStatus(SR.busy, equals: 0)
+        sr.wait(SR.busy, equals: 0)
     }
 
-    func waitFlag(_ flag: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
-        waitStatus(flag, equals: flag, milliseconds: milliseconds)
+    /// Waits for `flag` in SR for `transferTimeoutMs`.
+    func waitFlag(_ flag: UInt32) -> Bool {
+        sr.wait(flag, equals: flag)
     }
 
-    /// Waits until `SR & mask == value`.
-    func waitStatus(_ mask: UInt32, equals value: UInt32, milliseconds: UInt32 = OCTOSPI.transferTimeoutMs) -> Bool {
-        sr.wait(mask, equals: value, milliseconds: milliseconds)
+    func waitFlag(_ flag: UInt32, milliseconds: UInt32) -> Bool {
+        sr.wait(flag, equals: flag, milliseconds: milliseconds)
     }
 
     /// Programs one command and, where the start rules say so, starts it.
