@@ -214,8 +214,9 @@ public final class Machine {
     /// contiguous ones. Unicorn 2.0.1 finds the region of every slow-path access (each MMIO
     /// access and each guest store to RAM) by a binary search over all its regions, with a
     /// one-entry cache it never refills: the STM32U5's ~80 register blocks, secure aliases
-    /// and gaps of the peripheral space as one region instead of one each took ~8 % off a
-    /// session's host time (docs/benchmarks.md). The span dispatches to the member in Swift.
+    /// and gaps of the peripheral space are one region instead of ~80. With `DeferredRAM`
+    /// this took Unicorn's lookup from 9.4 % to 3.3 % of a third-party loader's session
+    /// (docs/benchmarks.md). The span dispatches to the member in Swift.
     public func mapPendingMMIO() throws(MachineError) {
         guard !pendingMMIO.isEmpty else { return }
         let sorted = pendingMMIO.sorted { $0.base < $1.base }
@@ -403,8 +404,8 @@ final class MMIOMapping {
 }
 
 /// The context handed to Unicorn for one region: contiguous mappings, sorted by base. A
-/// polling loop touches one peripheral after another (OCTOSPI, DWT), so the member of the
-/// last access is tried first, then a binary search.
+/// driver touches one peripheral many times in a row (an OCTOSPI's DR and SR for a whole
+/// page), so the member of the last access is tried first, then a binary search.
 final class MMIOSpan {
     let base: UInt32
     let members: [MMIOMapping]
