@@ -34,8 +34,9 @@ final class DeferredRAM {
 
     func write(_ bytes: [UInt8], at address: UInt32) {
         let offset = Int(address &- base)
-        if content == nil { content = [UInt8](repeating: 0, count: Int(size)) }
-        content!.replaceSubrange(offset..<offset + bytes.count, with: bytes)
+        var buffer = content.take() ?? [UInt8](repeating: 0, count: Int(size))
+        buffer.replaceSubrange(offset..<offset + bytes.count, with: bytes)
+        content = buffer
     }
 
     /// Maps the region in Unicorn with what the host wrote into it.

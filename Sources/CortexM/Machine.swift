@@ -213,8 +213,8 @@ public final class Machine {
     /// Hands the mappings made since the last call to Unicorn, one `uc_mmio_map` per run of
     /// contiguous ones. Unicorn 2.0.1 finds the region of every slow-path access (each MMIO
     /// access and each guest store to RAM) by a binary search over all its regions, with a
-    /// one-entry cache it never refills: the STM32U5's ~80 register blocks, secure aliases
-    /// and gaps of the peripheral space are one region instead of ~80. With `DeferredRAM`
+    /// one-entry cache it never refills: the STM32U5G7's peripheral space (21 register
+    /// blocks, their secure aliases and 21 gaps) is one region instead of 63. With `DeferredRAM`
     /// this took Unicorn's lookup from 9.4 % to 3.3 % of a third-party loader's session
     /// (docs/benchmarks.md). The span dispatches to the member in Swift.
     public func mapPendingMMIO() throws(MachineError) {
@@ -385,7 +385,9 @@ final class MMIOMapping {
     let peripheral: any Peripheral
     let base: UInt32
     let size: UInt32
-    unowned(unsafe) let machine: Machine
+    /// Unretained (the machine owns its mappings), so that the MMIO callbacks reach it
+    /// without a retain and release per access.
+    let machine: Unmanaged<Machine>
     let isSystemControl: Bool
     /// Device memory (ARMv8-M default map) requires aligned accesses.
     let isDevice: Bool
@@ -397,7 +399,7 @@ final class MMIOMapping {
         self.base = base
         self.size = size
         self.index = index
-        self.machine = machine
+        self.machine = Unmanaged.passUnretained(machine)
         self.isSystemControl = isSystemControl
         isDevice = (base >= 0x4000_0000 && base < 0x6000_0000) || base >= 0xA000_0000
     }
@@ -406,34 +408,37 @@ final class MMIOMapping {
 /// The context handed to Unicorn for one region: contiguous mappings, sorted by base. A
 /// driver touches one peripheral many times in a row (an OCTOSPI's DR and SR for a whole
 /// page), so the member of the last access is tried first, then a binary search.
+///
+/// Members are held unretained (`Machine.mappings` owns them) and handed to the callbacks
+/// as such: every retain and release here would be paid on each MMIO access.
 final class MMIOSpan {
-    let base: UInt32
-    let members: [MMIOMapping]
-    /// Each member's start, as an offset from `base`.
+    private let members: [Unmanaged<MMIOMapping>]
+    /// Each member's start as an offset from the span's base, and its end.
     private let starts: [UInt32]
+    private let ends: [UInt32]
     private var lastMember = 0
 
     init(members: [MMIOMapping]) {
         precondition(!members.isEmpty)
-        base = members[0].base
-        self.members = members
-        starts = members.map { $0.base &- members[0].base }
+        let base = members[0].base
+        self.members = members.map { Unmanaged.passUnretained($0) }
+        starts = members.map { $0.base &- base }
+        ends = members.map { $0.base &- base &+ $0.size }
     }
 
-    /// The member that holds `offset` (from `base`), and the offset into it. Members cover
-    /// the span without gaps, so every offset Unicorn hands over has one.
+    /// The member that holds `offset` (from the span's base), and the offset into it.
+    /// Members cover the span without gaps, so every offset Unicorn hands over has one.
     @inline(__always)
-    func member(at offset: UInt32) -> (mapping: MMIOMapping, offset: UInt32) {
-        let cached = members[lastMember]
-        let local = offset &- starts[lastMember]
-        if offset >= starts[lastMember], local < cached.size { return (cached, local) }
-        var low = 0
-        var high = members.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+    func member(at offset: UInt32) -> (mapping: Unmanaged<MMIOMapping>, offset: UInt32) {
+        if offset < starts[lastMember] || offset >= ends[lastMember] {
+            var low = 0
+            var high = members.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+            }
+            lastMember = low
         }
-        lastMember = low
-        return (members[low], offset &- starts[low])
+        return (members[lastMember], offset &- starts[lastMember])
     }
 }

@@ -96,14 +96,18 @@ let deviceAccessHookCallback: uc_cb_hookmem_t = { _, type, address, size, _, use
 
 let mmioReadCallback: uc_cb_mmio_read_t = { _, offset, size, userData in
     guard let userData else { return 0 }
-    let (mapping, local) = Unmanaged<MMIOSpan>.fromOpaque(userData).takeUnretainedValue().member(at: UInt32(truncatingIfNeeded: offset))
-    return UInt64(mapping.machine.mmioRead(mapping, offset: local, size: size))
+    let (member, local) = Unmanaged<MMIOSpan>.fromOpaque(userData)._withUnsafeGuaranteedRef { $0.member(at: UInt32(truncatingIfNeeded: offset)) }
+    return member._withUnsafeGuaranteedRef { mapping in
+        mapping.machine._withUnsafeGuaranteedRef { UInt64($0.mmioRead(mapping, offset: local, size: size)) }
+    }
 }
 
 let mmioWriteCallback: uc_cb_mmio_write_t = { _, offset, size, value, userData in
     guard let userData else { return }
-    let (mapping, local) = Unmanaged<MMIOSpan>.fromOpaque(userData).takeUnretainedValue().member(at: UInt32(truncatingIfNeeded: offset))
-    mapping.machine.mmioWrite(mapping, offset: local, size: size, value: UInt32(truncatingIfNeeded: value))
+    let (member, local) = Unmanaged<MMIOSpan>.fromOpaque(userData)._withUnsafeGuaranteedRef { $0.member(at: UInt32(truncatingIfNeeded: offset)) }
+    member._withUnsafeGuaranteedRef { mapping in
+        mapping.machine._withUnsafeGuaranteedRef { $0.mmioWrite(mapping, offset: local, size: size, value: UInt32(truncatingIfNeeded: value)) }
+    }
 }
 
 extension Machine {
