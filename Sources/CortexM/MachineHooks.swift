@@ -24,7 +24,8 @@ struct HotState {
 
 struct RunState {
     /// Instructions the call emulated: what the budget, a guard of host time, counts. Folded
-    /// wait-loop turns are retired too (`totalInstructions`) but not emulated.
+    /// wait-loop turns are retired too (`totalInstructions`) but not emulated; those of a stuck
+    /// loop are counted here too (`WaitLoopFold`).
     var executed: UInt64 = 0
     var maxInstructions: UInt64 = .max
     var deadline = DeviceTime.never
@@ -71,7 +72,9 @@ let codeHookCallback: uc_cb_hookcode_t = { _, address, _, userData in
 
 let blockHookCallback: uc_cb_hookcode_t = { _, address, size, userData in
     guard let userData else { return }
-    Unmanaged<Machine>.fromOpaque(userData).takeUnretainedValue().blockWillExecute(UInt32(truncatingIfNeeded: address), size: size)
+    // A guaranteed reference: the machine outlives its engine's hooks, and a retain and
+    // release on every block were ~2 % of a third-party loader's session.
+    Unmanaged<Machine>.fromOpaque(userData)._withUnsafeGuaranteedRef { $0.blockWillExecute(UInt32(truncatingIfNeeded: address), size: size) }
 }
 
 let interruptHookCallback: uc_cb_hookintr_t = { _, number, userData in
@@ -350,6 +353,7 @@ extension Machine {
         clock.currentPC = hot.pointee.lastPC
         var error: BusErrorKind?
         mapping.peripheral.write(offset: offset, width: width, value: value, error: &error)
+        pollWatch.noteWrite()
         run.now = clock.now
         run.frequencyMayHaveChanged = true
         if let error { busFault(mapping, offset: offset, why: error) }

@@ -19,7 +19,20 @@ struct PollWatch {
     private var runs: [PollRun] = []
     private static let capacity = 16
 
+    /// Device accesses in a row, up to the last, that were reads of `streakAddress` returning
+    /// one value (a write or another read starts it again): a loop doing nothing but wait.
+    private(set) var streak: UInt64 = 0
+    private(set) var streakAddress: UInt32 = 0
+    private var streakValue: UInt32 = 0
+
     mutating func read(address: UInt32, value: UInt32, pc: UInt32) {
+        if address == streakAddress, value == streakValue {
+            streak &+= 1
+        } else {
+            streakAddress = address
+            streakValue = value
+            streak = 1
+        }
         if let i = runs.lastIndex(where: { $0.address == address }) {
             if runs[i].value == value {
                 runs[i].reads += 1
@@ -35,7 +48,12 @@ struct PollWatch {
         runs.append(PollRun(address: address, reads: 1, value: value, pc: pc))
     }
 
-    mutating func reset() { runs.removeAll(keepingCapacity: true) }
+    mutating func noteWrite() { streak = 0 }
+
+    mutating func reset() {
+        runs.removeAll(keepingCapacity: true)
+        streak = 0
+    }
 
     /// Runs of at least `minimum` reads, longest first.
     func longest(minimum: UInt64) -> [PollRun] {

@@ -28,7 +28,13 @@ import VirtualTime
 /// running every turn (`WaitLoopFoldTests`, `WaitLoopFoldSessionTests`, `ExactnessTests` and
 /// `RealLoaderTests.fastPathsAreExact` compare both). The
 /// one figure that differs is the host work: the call's instruction *budget*, a guard of
-/// host time, counts the instructions emulated, not those folded (`RunState.executed`).
+/// host time, counts the instructions emulated, not those folded (`RunState.executed`),
+/// except in a *stuck* loop, one whose every model answers `.never` (only software could
+/// change them: an auto-poll the flash will never match, a flag nothing will raise). Such a
+/// loop ends only by a software timeout, a limit of the call or the budget; its folded turns
+/// count against the budget, so it stops at the instruction the unfolded run stops at, in
+/// seconds instead of minutes (ST's MX25LM51245G loader on a board whose pins it does not
+/// route: 20 M turns of `HAL_GetTick` and an SR read).
 struct WaitLoopFold {
     enum Phase { case idle, searching, checking }
 
@@ -94,6 +100,14 @@ struct WaitLoopFold {
     static let maximumTurnInstructions: UInt64 = 2_000_000
     static let maximumWrittenBytes = 65_536
     static let cooldownReads = 256
+    /// Reads of one value in a row, with no other device access between them, after which a
+    /// register only software can change is searched for a loop: a stuck wait is folded
+    /// after this many turns; a transfer loop (data-register writes between its status
+    /// reads) never starts a search there.
+    static let stuckReads: UInt64 = 1_024
+    /// At most this many turns of a stuck loop in one fold: with no budget and no limit of
+    /// device time, only the host guard ends it, checked between folds.
+    static let maximumStuckTurns: UInt64 = 1 << 24
     /// Fewer turns than this are not worth the check.
     static let minimumTurns: UInt64 = 4
     /// A horizon closer than this is not searched for.
@@ -169,7 +183,15 @@ extension Machine {
                 fold.cooldown -= 1
                 return
             }
-            guard let quiet = mapping.peripheral.quietUntil, quiet != .never, quiet > clock.now + WaitLoopFold.minimumQuiet else { return }
+            guard let quiet = mapping.peripheral.quietUntil else { return }
+            if quiet == .never {
+                // Only software can change the answer: a loop waiting on it is stuck (a flag
+                // the flash will never raise) or the read is not a wait at all (a clock
+                // setup reading RCC once). Search only where the reads already look stuck.
+                guard pollWatch.streak >= WaitLoopFold.stuckReads, pollWatch.streakAddress == address else { return }
+            } else {
+                guard quiet > clock.now + WaitLoopFold.minimumQuiet else { return }
+            }
             fold.phase = .searching
             fold.anchorPC = pc
             fold.anchorAddress = address
@@ -294,14 +316,25 @@ extension Machine {
         // wrap, the call's device-time limit. (The instruction budget counts emulated
         // instructions: folded turns cost the host no instructions.)
         var horizon = min(run.deadline, systemControl.sysTick.nextInterruptTime)
+        var stuck = true
         var seen = Set<Int>()
         for access in fold.turn where seen.insert(access.mapping).inserted {
             guard let quiet = mappings[access.mapping].peripheral.quietUntil else { return foldGiveUp() }
             horizon = min(horizon, quiet)
+            if quiet != .never { stuck = false }
         }
         let now = clock.now
-        guard horizon > now, horizon != .never else { return foldGiveUp() }
-        let turns = (horizon.picoseconds - now.picoseconds - 1) / fold.turnSpan.picoseconds
+        guard horizon > now, horizon != .never || stuck else { return foldGiveUp() }
+        var turns = horizon == .never ? UInt64.max : (horizon.picoseconds - now.picoseconds - 1) / fold.turnSpan.picoseconds
+        // A stuck loop (no model will ever answer differently) ends only by a timeout in
+        // software, the call's limits or the budget: its folded turns count against the
+        // budget as emulated ones would, so that it stops where the instruction-by-instruction
+        // run stops (the budget, a guard of host work, would otherwise let it run to a
+        // verdict that run never reaches).
+        if stuck {
+            let left = run.maxInstructions > run.executed ? run.maxInstructions - run.executed : 0
+            turns = min(turns, left / fold.turnInstructions, WaitLoopFold.maximumStuckTurns)
+        }
         guard turns >= WaitLoopFold.minimumTurns else { return foldGiveUp() }
 
         replay(turns: turns, from: now)
@@ -311,6 +344,7 @@ extension Machine {
         }
         let instructions = turns &* fold.turnInstructions
         run.totalInstructions &+= instructions
+        if stuck { run.executed &+= instructions }
         clock.advance(to: now + DeviceTime(picoseconds: turns &* fold.turnSpan.picoseconds))
         run.now = clock.now
         hot.pointee.lastPC = pc

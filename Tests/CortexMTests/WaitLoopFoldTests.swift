@@ -25,6 +25,25 @@ final class BusyFlag: Peripheral {
     var quietUntil: DeviceTime? { clock.now < readyAt ? readyAt : .never }
 }
 
+/// A status register that never changes unless software writes it: a flag the flash will
+/// never raise. Quiet forever (`.never`).
+final class StuckFlag: Peripheral {
+    let name = "STUCKFLAG"
+    let clock: VirtualClock
+    var reads: [Timestamped<UInt32>] = []
+
+    init(clock: VirtualClock) { self.clock = clock }
+
+    func read(offset: UInt32, width: AccessWidth, error: inout BusErrorKind?) -> UInt32 {
+        reads.append(Timestamped(time: clock.now, pc: clock.currentPC, event: 1))
+        return 1
+    }
+
+    func write(offset: UInt32, width: AccessWidth, value: UInt32, error: inout BusErrorKind?) {}
+
+    var quietUntil: DeviceTime? { .never }
+}
+
 /// `WaitLoopFold`: a loop that only re-reads a quiet register and leaves registers and RAM as
 /// it found them is folded, and the run is the one instruction by instruction: every read at
 /// the same instant from the same PC, the same instructions retired, the same end time. A
@@ -44,6 +63,17 @@ struct WaitLoopFoldTests {
         let machine = try Bench.machine()
         machine.foldsWaitLoopsWhenPossible = folds
         let flag = BusyFlag(clock: machine.clock, readyAt: readyAt)
+        try machine.map(flag, base: 0x4000_0000, size: 0x400)
+        try Bench.load(program, into: machine)
+        let outcome = Bench.call(machine, budget: budget)
+        return Run(outcome: outcome, reads: flag.reads.map(\.description), retired: machine.totalInstructions,
+                   end: machine.clock.now, statistics: machine.waitLoopFoldStatistics)
+    }
+
+    static func runStuck(_ program: [UInt16], folds: Bool, budget: CallBudget) throws -> Run {
+        let machine = try Bench.machine()
+        machine.foldsWaitLoopsWhenPossible = folds
+        let flag = StuckFlag(clock: machine.clock)
         try machine.map(flag, base: 0x4000_0000, size: 0x400)
         try Bench.load(program, into: machine)
         let outcome = Bench.call(machine, budget: budget)
@@ -127,6 +157,42 @@ struct WaitLoopFoldTests {
         #expect(fast.outcome.returnedR0 == 1, "\(fast.outcome)")
         #expect(fast.retired > 20_000)
         #expect(fast.retired - fast.statistics.foldedInstructions <= 20_000)
+    }
+
+    @Test("A loop stuck on a flag nothing will change is folded and stops at the budget's instruction, as unfolded")
+    func stuckLoopStopsAtTheBudget() throws {
+        let budget = CallBudget(maxInstructions: 300_001, hostTimeLimitSeconds: 60)
+        let fast = try Self.runStuck(Self.pureLoop, folds: true, budget: budget)
+        let slow = try Self.runStuck(Self.pureLoop, folds: false, budget: budget)
+        if case .budgetExhausted(let instructions, _) = slow.outcome {
+            #expect(instructions > 299_990, "\(slow.outcome)")
+        } else {
+            Issue.record("\(slow.outcome)")
+        }
+        #expect(fast.statistics.folds >= 1)
+        // Most of the turns folded: the fold waits for `stuckReads` turns, then takes the rest.
+        #expect(fast.statistics.foldedInstructions > fast.retired * 9 / 10, "\(fast.statistics), \(fast.retired) retired")
+        Self.expectSame(fast, slow, "stuck loop, budget")
+    }
+
+    @Test("A stuck loop under a device-time limit ends at the limit's instruction, as unfolded")
+    func stuckLoopStopsAtTheDeviceTimeLimit() throws {
+        let budget = CallBudget(maxInstructions: 2_000_000, deviceTimeLimit: .milliseconds(3), hostTimeLimitSeconds: 60)
+        let fast = try Self.runStuck(Self.pureLoop, folds: true, budget: budget)
+        let slow = try Self.runStuck(Self.pureLoop, folds: false, budget: budget)
+        if case .deviceTimeExceeded = slow.outcome {} else { Issue.record("\(slow.outcome)") }
+        #expect(fast.statistics.folds >= 1)
+        Self.expectSame(fast, slow, "stuck loop, device-time limit")
+    }
+
+    @Test("A turn counter keeps a stuck loop unfolded: it ends by software, at the same instruction")
+    func stuckLoopWithCounterIsNotFolded() throws {
+        let budget = CallBudget(maxInstructions: 2_000_000, hostTimeLimitSeconds: 60)
+        let fast = try Self.runStuck(Self.registerCounter, folds: true, budget: budget)
+        let slow = try Self.runStuck(Self.registerCounter, folds: false, budget: budget)
+        #expect(slow.outcome.returnedR0 == 0, "\(slow.outcome)")
+        #expect(fast.statistics.folds == 0)
+        Self.expectSame(fast, slow, "stuck loop with a counter")
     }
 }
 

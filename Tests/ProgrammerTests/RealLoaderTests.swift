@@ -177,4 +177,32 @@ struct RealLoaderTests {
         #expect((fast.report.timing.foldedInstructions > 0) == (name == Self.mx25lm), "\(name): \(fast.report.timing.foldedInstructions) folded")
         ExactnessTests.expectSame(fast, slow, name)
     }
+
+    /// On a board whose pins it does not route, ST's MX25LM loader waits in Init for an
+    /// auto-poll the flash never answers, `HAL_GetTick` against a 5 s timeout, until the
+    /// instruction budget stops it: the fold takes the stuck loop and stops at the same
+    /// instruction, with the same events and the same finding.
+    @Test("ST's MX25LM loader stuck in Init on the default board: folded, stopped where the unfolded run stops",
+          .enabled(if: present))
+    func stuckInitIsFoldedExactly() throws {
+        func run(fastPaths: Bool) throws -> ExactnessTests.Outcome {
+            var options = SessionOptions()
+            options.fastPaths = fastPaths
+            options.maxInstructionsPerCall = 12_000_000
+            options.hostSecondsPerCall = 900
+            let session = try ProgrammerSession(loader: Self.loader(Self.mx25lm), image: Self.sample(cutTo: 0x1_0000),
+                                                imageName: "sample.hex", options: options)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("real-stuck-\(UUID().uuidString).trace").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let report = session.run(traceSink: try TraceSink(path: path))
+            return ExactnessTests.Outcome(report: report, events: try String(contentsOfFile: path, encoding: .utf8))
+        }
+        let fast = try run(fastPaths: true)
+        let slow = try run(fastPaths: false)
+        let initCall = try #require(fast.report.calls.first, "\(fast.report.text())")
+        #expect(initCall.function == "Init" && initCall.outcome == "budget-exhausted", "\(fast.report.text())")
+        #expect(fast.report.findings.first?.code == "pins-not-routed", "\(fast.report.findings.map(\.code))")
+        #expect(fast.report.timing.foldedInstructions > 10_000_000, "\(fast.report.timing.foldedInstructions) folded")
+        ExactnessTests.expectSame(fast, slow, "MX25LM on the default board")
+    }
 }
