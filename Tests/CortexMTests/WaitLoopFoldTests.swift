@@ -2,8 +2,13 @@ import Testing
 import VirtualTime
 @testable import CortexM
 
+/// A status register that records what the core read from it.
+protocol FlagRegister: Peripheral {
+    var reads: [Timestamped<UInt32>] { get }
+}
+
 /// A flash-like status register: reads 1 (busy) until `readyAt`, then 0; quiet until then.
-final class BusyFlag: Peripheral {
+final class BusyFlag: FlagRegister {
     let name = "BUSYFLAG"
     let clock: VirtualClock
     let readyAt: DeviceTime
@@ -27,7 +32,7 @@ final class BusyFlag: Peripheral {
 
 /// A status register that never changes unless software writes it: a flag the flash will
 /// never raise. Quiet forever (`.never`).
-final class StuckFlag: Peripheral {
+final class StuckFlag: FlagRegister {
     let name = "STUCKFLAG"
     let clock: VirtualClock
     var reads: [Timestamped<UInt32>] = []
@@ -58,22 +63,12 @@ struct WaitLoopFoldTests {
         var statistics: WaitLoopFoldStatistics
     }
 
-    static func run(_ program: [UInt16], folds: Bool, readyAt: DeviceTime = .milliseconds(10),
+    /// `program` against a flag that clears at `readyAt`, or never (`stuck`).
+    static func run(_ program: [UInt16], folds: Bool, readyAt: DeviceTime = .milliseconds(10), stuck: Bool = false,
                     budget: CallBudget = CallBudget(maxInstructions: 2_000_000, hostTimeLimitSeconds: 60)) throws -> Run {
         let machine = try Bench.machine()
         machine.foldsWaitLoopsWhenPossible = folds
-        let flag = BusyFlag(clock: machine.clock, readyAt: readyAt)
-        try machine.map(flag, base: 0x4000_0000, size: 0x400)
-        try Bench.load(program, into: machine)
-        let outcome = Bench.call(machine, budget: budget)
-        return Run(outcome: outcome, reads: flag.reads.map(\.description), retired: machine.totalInstructions,
-                   end: machine.clock.now, statistics: machine.waitLoopFoldStatistics)
-    }
-
-    static func runStuck(_ program: [UInt16], folds: Bool, budget: CallBudget) throws -> Run {
-        let machine = try Bench.machine()
-        machine.foldsWaitLoopsWhenPossible = folds
-        let flag = StuckFlag(clock: machine.clock)
+        let flag: any FlagRegister = stuck ? StuckFlag(clock: machine.clock) : BusyFlag(clock: machine.clock, readyAt: readyAt)
         try machine.map(flag, base: 0x4000_0000, size: 0x400)
         try Bench.load(program, into: machine)
         let outcome = Bench.call(machine, budget: budget)
@@ -138,14 +133,15 @@ struct WaitLoopFoldTests {
         Self.expectSame(fast, slow, "\(kind) counter")
     }
 
-    @Test("The device-time limit ends a folded wait at the same instruction as an unfolded one")
-    func deviceTimeLimitIsExact() throws {
-        let budget = CallBudget(maxInstructions: 2_000_000, deviceTimeLimit: .milliseconds(5), hostTimeLimitSeconds: 60)
-        let fast = try Self.run(Self.pureLoop, folds: true, readyAt: .seconds(10), budget: budget)
-        let slow = try Self.run(Self.pureLoop, folds: false, readyAt: .seconds(10), budget: budget)
+    @Test("The device-time limit ends a folded wait, busy or stuck, at the same instruction as an unfolded one",
+          arguments: [false, true])
+    func deviceTimeLimitIsExact(stuck: Bool) throws {
+        let budget = CallBudget(maxInstructions: 2_000_000, deviceTimeLimit: .milliseconds(stuck ? 3 : 5), hostTimeLimitSeconds: 60)
+        let fast = try Self.run(Self.pureLoop, folds: true, readyAt: .seconds(10), stuck: stuck, budget: budget)
+        let slow = try Self.run(Self.pureLoop, folds: false, readyAt: .seconds(10), stuck: stuck, budget: budget)
         if case .deviceTimeExceeded = slow.outcome {} else { Issue.record("\(slow.outcome)") }
         #expect(fast.statistics.folds >= 1)
-        Self.expectSame(fast, slow, "device-time limit")
+        Self.expectSame(fast, slow, "device-time limit, stuck: \(stuck)")
     }
 
     @Test("The instruction budget guards host work: folded turns do not count against it")
@@ -162,8 +158,8 @@ struct WaitLoopFoldTests {
     @Test("A loop stuck on a flag nothing will change is folded and stops at the budget's instruction, as unfolded")
     func stuckLoopStopsAtTheBudget() throws {
         let budget = CallBudget(maxInstructions: 300_001, hostTimeLimitSeconds: 60)
-        let fast = try Self.runStuck(Self.pureLoop, folds: true, budget: budget)
-        let slow = try Self.runStuck(Self.pureLoop, folds: false, budget: budget)
+        let fast = try Self.run(Self.pureLoop, folds: true, stuck: true, budget: budget)
+        let slow = try Self.run(Self.pureLoop, folds: false, stuck: true, budget: budget)
         if case .budgetExhausted(let instructions, _) = slow.outcome {
             #expect(instructions > 299_990, "\(slow.outcome)")
         } else {
@@ -175,21 +171,11 @@ struct WaitLoopFoldTests {
         Self.expectSame(fast, slow, "stuck loop, budget")
     }
 
-    @Test("A stuck loop under a device-time limit ends at the limit's instruction, as unfolded")
-    func stuckLoopStopsAtTheDeviceTimeLimit() throws {
-        let budget = CallBudget(maxInstructions: 2_000_000, deviceTimeLimit: .milliseconds(3), hostTimeLimitSeconds: 60)
-        let fast = try Self.runStuck(Self.pureLoop, folds: true, budget: budget)
-        let slow = try Self.runStuck(Self.pureLoop, folds: false, budget: budget)
-        if case .deviceTimeExceeded = slow.outcome {} else { Issue.record("\(slow.outcome)") }
-        #expect(fast.statistics.folds >= 1)
-        Self.expectSame(fast, slow, "stuck loop, device-time limit")
-    }
-
     @Test("A turn counter keeps a stuck loop unfolded: it ends by software, at the same instruction")
     func stuckLoopWithCounterIsNotFolded() throws {
         let budget = CallBudget(maxInstructions: 2_000_000, hostTimeLimitSeconds: 60)
-        let fast = try Self.runStuck(Self.registerCounter, folds: true, budget: budget)
-        let slow = try Self.runStuck(Self.registerCounter, folds: false, budget: budget)
+        let fast = try Self.run(Self.registerCounter, folds: true, stuck: true, budget: budget)
+        let slow = try Self.run(Self.registerCounter, folds: false, stuck: true, budget: budget)
         #expect(slow.outcome.returnedR0 == 0, "\(slow.outcome)")
         #expect(fast.statistics.folds == 0)
         Self.expectSame(fast, slow, "stuck loop with a counter")

@@ -57,6 +57,24 @@ struct MakeLoaderFamilyTests {
         expectClean(try run(Fixtures.image([(0x90FF_F000, 0x1000), (0x9012_3457, 0x2345)], seed: 22), loader: loader, board: board), "U545 end")
     }
 
+    /// A loader made for OCTOSPI2 on a U5G7 board, run on a U545 wired on the same pins
+    /// (OCTOSPI1's own there): every command goes to the OCTOSPI2 the U545 lacks, nothing
+    /// reaches the flash, and the absent peripheral is the error.
+    @Test("An OCTOSPI2 loader on a U545: its commands go to the absent OCTOSPI2, and peripheral-not-present is the error")
+    func octospi2LoaderOnAU545() throws {
+        let loader = try Self.loader(for: try Self.board("stm32u5g7-is25lp512m-octospi2"), named: "IS25LP512M_OCTOSPI2")
+        var board = try #require(BuiltInBoards.named("stm32u5g7-is25lp512m"))
+        board.name = "u545-is25lp512m-pa2"
+        board.mcu = "STM32U545"
+        try board.validate(file: board.name)
+        let report = try run(Fixtures.image([(0x7000_0000, 0x1000)], seed: 24), loader: loader, board: board)
+        #expect(report.result != "ok")
+        let errors = report.findings.filter { $0.severity > .note }
+        #expect(errors.map(\.code) == ["peripheral-not-present"], "\(report.findings.map { "\($0.severity) \($0.code)" })")
+        #expect(errors.first?.message.contains("OCTOSPI2") == true && errors.first?.message.contains("went through") == false,
+                "\(errors.first?.message ?? "")")
+    }
+
     @Test("The W25Q512 loader on an IS25LP512M wired the same way: the part's SFDP decides")
     func sfdpDecidesThePart() throws {
         let loader = try Self.loader(for: try Self.board("stm32u599-w25q512jv"), named: "W25Q512JV_STM32U599")

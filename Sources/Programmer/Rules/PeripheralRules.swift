@@ -60,8 +60,12 @@ struct PinsNotRoutedRule: DiagnosisRule {
         }
         guard !pins.isEmpty else { return nil }
         let board = context.session.options.board
+        // A U535/U545 has no OCTOSPIM: OCTOSPI1 owns its pins, and only GPIO can block them.
+        let (wiring, check) = board.mcuDescription.hasOCTOSPIM
+            ? ("OCTOSPIM port \(board.octospi.port)", "MODER=AF, AFR and OCTOSPIM_PCR")
+            : ("OCTOSPI1's own pins (the \(board.mcu) has no OCTOSPIM)", "MODER=AF and AFR")
         return SessionFinding(code: code, severity: context.mistakeSeverity,
-                              message: "the flash is wired to OCTOSPIM port \(board.octospi.port) on pins the loader never routed: \(pins.joined(separator: ", ")); the flash sees nothing on those lines (check MODER=AF, AFR and OCTOSPIM_PCR for this board)",
+                              message: "the flash is wired to \(wiring) on pins the loader never routed: \(pins.joined(separator: ", ")); the flash sees nothing on those lines (check \(check) for this board)",
                               call: context.label(firstCall), evidence: evidence)
     }
 }
