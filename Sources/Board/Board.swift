@@ -35,10 +35,15 @@ public struct Board: Hashable, Sendable, Codable {
         public var sysclkHz: UInt32
         /// FCLK = kernel clock / divider (DCR2.PRESCALER = divider - 1), 1-256.
         public var octospiDivider: Int
+        /// The board's HSE crystal or external clock on OSC_IN, if it has one: a loader
+        /// written for the board's application often starts HSE and feeds PLL1 from it
+        /// (CubeMX's SystemClock_Config). Absent: HSERDY never rises.
+        public var hseHz: UInt32?
 
-        public init(sysclkHz: UInt32, octospiDivider: Int) {
+        public init(sysclkHz: UInt32, octospiDivider: Int, hseHz: UInt32? = nil) {
             self.sysclkHz = sysclkHz
             self.octospiDivider = octospiDivider
+            self.hseHz = hseHz
         }
     }
 

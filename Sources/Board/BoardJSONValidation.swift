@@ -29,7 +29,8 @@ public enum BoardKeys {
             "flash": .string,
             "octospi": .object(["instance": .integer(Int64(Int32.min)...Int64(Int32.max)), "port": .integer(Int64(Int32.min)...Int64(Int32.max))]),
             "pins": .map(keys: ["ncs", "clk", "io0", "io1", "io2", "io3"], value: pin),
-            "clock": .object(["sysclkHz": .integer(4_000_000...160_000_000), "octospiDivider": .integer(Int64(Int32.min)...Int64(Int32.max))]),
+            "clock": .object(["sysclkHz": .integer(4_000_000...160_000_000), "octospiDivider": .integer(Int64(Int32.min)...Int64(Int32.max)),
+                               "hseHz": .integer(Int64(UInt32.min)...Int64(UInt32.max))]),
         ]),
     ]
 

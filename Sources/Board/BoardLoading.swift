@@ -2,6 +2,10 @@ import Foundation
 import NORFlash
 
 extension Board {
+    /// HSE crystal frequencies the STM32U5 accepts ("4 to 48 MHz crystal oscillator",
+    /// stm32u5xx_hal_rcc.c of STM32CubeU5 v1.6.3).
+    public static let hseRange: ClosedRange<UInt32> = 4_000_000...48_000_000
+
     /// Reads and validates a board description file.
     public static func load(path: String) throws(BoardError) -> Board {
         let data: Data
@@ -73,6 +77,10 @@ extension Board {
         }
         guard (4_000_000...160_000_000).contains(clock.sysclkHz) else {
             throw .unsupported(file: file, field: "clock.sysclkHz", value: "\(clock.sysclkHz)", expected: "4000000 to 160000000 (the STM32U5 maximum)")
+        }
+        if let hse = clock.hseHz, !Self.hseRange.contains(hse) {
+            throw .unsupported(file: file, field: "clock.hseHz", value: "\(hse)",
+                               expected: "4000000 to 48000000 (the STM32U5's HSE crystal range, RM0456 / stm32u5xx_hal_rcc.c), or no hseHz for a board without one")
         }
         var wanted = FlashSignal.quad
         let upper = FlashSignal.upperData.filter { pins[$0] != nil }

@@ -140,6 +140,7 @@ enum Diagnosis {
         FlashPartMismatchRule(),
         PeripheralNotPresentRule(),
         ClockConfigurationOrderRule(),
+        HSENotOnBoardRule(),
         PeripheralClockRule(),
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),

@@ -40,6 +40,14 @@ public struct InitProbe: Sendable {
     /// Peripherals the loader touched that this member lacks / the lab does not model.
     public var absentPeripherals: [String]
     public var unmodelledPeripherals: [String]
+    /// The HSE frequency the loader's clock tree assumes, when it ran SYSCLK from HSE (or
+    /// PLL1 from HSE) at the end of `Init`: the board's HSE scaled by how far the loader's
+    /// `SystemCoreClock` (what `HAL_RCC_ClockConfig` computed from its HSE_VALUE) is from
+    /// the HCLK the lab derived; the board's HSE itself where the symbol is absent. Nil when
+    /// the loader does not clock from HSE.
+    public var hseHz: UInt32?
+    /// `hseHz` comes from the loader's `SystemCoreClock` (not only the board's value).
+    public var hseFromLoader = false
 
     /// The first JEDEC ID the loader read, as hex bytes.
     public var jedecID: [UInt8]? { identificationReads.first(where: \.isJEDECID)?.bytes }
@@ -93,13 +101,32 @@ extension ProgrammerSession {
             ?? (sim.soc.octospi2.isEnabled && !sim.soc.octospi1.isEnabled ? 2 : (sim.soc.octospi1.isEnabled ? 1 : nil))
         let controller = instance == 2 ? sim.soc.octospi2 : sim.soc.octospi1
         let pins = Self.configuredPins(sim.soc, instance: instance ?? 1, observed: path.observedPins)
-        return InitProbe(
+        let coreClock = loader.elf.symbols.first { $0.name == "SystemCoreClock" && $0.isDefined && $0.size == 4 }
+        let (hse, hseFromLoader) = Self.assumedHSE(sim, board: board, coreClockAddress: coreClock.map { UInt32(truncatingIfNeeded: $0.value) })
+        var probe = InitProbe(
             mcu: board.mcu, part: part.name, permissive: permissive, outcome: outcome, succeeded: succeeded,
             instructions: sim.machine.totalInstructions, deviceSeconds: sim.clock.now.seconds,
             clocksEnabled: RCCEnableBits.newlySet(before: rccBefore, after: RCCEnableBits.snapshot(sim.soc.rcc)),
             pins: pins, instance: instance, sysclkHz: sim.soc.rcc.sysclkHz, flashClockHz: controller.fclkHz,
             commands: commands, identificationReads: sim.identificationReads,
             absentPeripherals: absent, unmodelledPeripherals: unmodelled)
+        probe.hseHz = hse
+        probe.hseFromLoader = hseFromLoader
+        return probe
+    }
+
+    /// See `InitProbe.hseHz`.
+    static func assumedHSE(_ sim: SimulatedBoard, board: Board, coreClockAddress: UInt32?) -> (UInt32?, Bool) {
+        let rcc = sim.soc.rcc
+        let fromHSE = rcc.register(RCC.Offset.cfgr1) & 0xC == 0x8     // SWS = HSE
+            || (rcc.register(RCC.Offset.cfgr1) & 0xC == 0xC && rcc.register(RCC.Offset.pll1cfgr) & 3 == 3)  // PLL1 from HSE
+        guard fromHSE, let given = board.clock.hseHz else { return (nil, false) }
+        guard rcc.hclkHz > 0, let coreClockAddress,
+              let bytes = try? sim.machine.readMemory(at: coreClockAddress, count: 4) else { return (given, false) }
+        let believed = UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
+        let scaled = (UInt64(given) * believed + rcc.hclkHz / 2) / rcc.hclkHz
+        let rounded = UInt32(clamping: (scaled + 500) / 1_000 * 1_000)
+        return Board.hseRange.contains(rounded) ? (rounded, true) : (given, false)
     }
 }
 

@@ -26,7 +26,13 @@ extension LoaderIdentification {
             }
             out += "  OCTOSPI         " + (w.instance.map { "OCTOSPI\($0)" } ?? "none delivered a transaction")
                 + (w.port.map { ", OCTOSPIM port \($0)" } ?? "") + (w.isOctal ? ", octal (IO0-IO7)" : ", quad") + "\n"
-            out += "  SYSCLK          \(Self.mhz(w.sysclkHz)); flash clock \(Self.mhz(w.flashClockHz))\n"
+            out += "  SYSCLK          \(Self.mhz(w.sysclkHz)); flash clock \(Self.mhz(w.flashClockHz))"
+                + (w.hseHz.map { " (HSE \(Self.mhz(UInt64($0))))" } ?? "") + "\n"
+            if let hse = w.hseHz {
+                out += "  HSE             \(Self.mhz(UInt64(hse))): the loader clocks from HSE; "
+                    + (w.hseFromLoader ? "its SystemCoreClock implies this crystal" : "ST's default HSE_VALUE assumed (no SystemCoreClock symbol)")
+                    + "; the board file gives it as clock.hseHz: check it against the board\n"
+            }
             if !w.absentPeripherals.isEmpty { out += "  touches         \(w.absentPeripherals.joined(separator: ", ")), which the \(mcu) does not have\n" }
             if !w.unmodelledPeripherals.isEmpty { out += "  touches         \(w.unmodelledPeripherals.joined(separator: ", ")), which LoaderLab does not model\n" }
         }
@@ -65,6 +71,10 @@ extension LoaderIdentification {
             root["octal"] = w.isOctal
             root["sysclkHz"] = w.sysclkHz
             root["flashClockHz"] = w.flashClockHz
+            if let hse = w.hseHz {
+                root["hseHz"] = hse
+                root["hseFromLoader"] = w.hseFromLoader
+            }
             root["absentPeripherals"] = w.absentPeripherals
             root["unmodelledPeripherals"] = w.unmodelledPeripherals
             root["wiringFrom"] = w.part
@@ -88,7 +98,8 @@ extension Board {
             lines.append("    \"\(signal.rawValue)\": { \"pin\": \"\(a.pin)\", \"af\": \(a.af) }" + (i == ordered.count - 1 ? "" : ","))
         }
         lines.append("  },")
-        lines.append("  \"clock\": { \"sysclkHz\": \(clock.sysclkHz), \"octospiDivider\": \(clock.octospiDivider) }")
+        let hse = clock.hseHz.map { ", \"hseHz\": \($0)" } ?? ""
+        lines.append("  \"clock\": { \"sysclkHz\": \(clock.sysclkHz), \"octospiDivider\": \(clock.octospiDivider)\(hse) }")
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -35,9 +35,14 @@ public enum LoaderIdentifier {
         var options = base
         options.diagnoseUninitializedRAM = false
         let defaultPart = FlashPart.part(named: Board.defaultBoard.flash) ?? FlashPart.all[0]
+        // The permissive board has an HSE (ST's default HSE_VALUE, 16 MHz), so that a loader
+        // written for a board with a crystal gets past SystemClock_Config; what the loader
+        // assumes is read back from it (`InitProbe.hseHz`).
         func permissive(_ member: String) -> Board {
-            Board(schema: 2, name: "identify", mcu: member, flash: Board.defaultBoard.flash,
-                  octospi: .init(instance: 1, port: 1), pins: [:], clock: Board.defaultBoard.clock)
+            var clock = Board.defaultBoard.clock
+            clock.hseHz = Self.probeHSEHz
+            return Board(schema: 2, name: "identify", mcu: member, flash: Board.defaultBoard.flash,
+                         octospi: .init(instance: 1, port: 1), pins: [:], clock: clock)
         }
         let member: String, reason: String
         let session: ProgrammerSession
@@ -66,7 +71,17 @@ public enum LoaderIdentifier {
         let fitting = probes.filter(\.succeeded)
         let chosen = preferred(fitting, deviceName: deviceName ?? loader.name)
         result.chosenPart = chosen?.part
-        let wiring = chosen ?? first
+        var wiring = chosen ?? first
+        // A loader whose clock tree assumes another crystal ran at the wrong speed on the
+        // 16 MHz probe board: run it again with its own, so that SYSCLK and the flash clock
+        // are the ones it has on its board.
+        if let w = wiring, let hse = w.hseHz, hse != Self.probeHSEHz, let part = FlashPart.part(named: w.part) {
+            var board = permissive(member)
+            board.clock.hseHz = hse
+            if let again = session.probeInit(board: board, part: part, permissive: true), again.succeeded == w.succeeded {
+                wiring = again
+            }
+        }
         result.wiring = wiring
         guard let wiring else {
             result.boardProblem = "the loader could not be run"
@@ -74,7 +89,8 @@ public enum LoaderIdentifier {
         }
         permissiveBoard.flash = chosen?.part ?? defaultPart.name
         switch makeBoard(from: wiring, mcu: member, part: permissiveBoard.flash, name: boardName(loader.name)) {
-        case .success(let board):
+        case .success(var board):
+            board.clock.hseHz = wiring.hseHz
             result.board = board
             if chosen != nil, let part = FlashPart.part(named: board.flash) {
                 result.confirmed = session.probeInit(board: board, part: part, permissive: false)?.succeeded ?? false
@@ -85,6 +101,9 @@ public enum LoaderIdentifier {
         }
         return result
     }
+
+    /// The HSE of the permissive board: STM32CubeU5's default HSE_VALUE.
+    static let probeHSEHz: UInt32 = 16_000_000
 
     static func boardName(_ loaderName: String) -> String {
         let stem = (loaderName as NSString).deletingPathExtension

@@ -69,7 +69,8 @@ public final class RCC: Peripheral {
     var onSince = [DeviceTime?](repeating: nil, count: 32)
     /// SWS: the source SYSCLK actually runs from.
     var activeSource: SysclkSource = .msis
-    /// HSE crystal frequency; the default board has none.
+    /// HSE crystal (or external clock) frequency: the board file's `clock.hseHz`; the default
+    /// board has none, and then HSERDY never rises.
     public var hseHz: UInt64 = 0
 
     /// Called when software pulses a reset bit (0 → 1).
@@ -239,6 +240,9 @@ public final class RCC: Peripheral {
             for bit in [0, 4, 8, 12, 14, 16, 24, 26, 28] {
                 let m = UInt32(1) << UInt32(bit)
                 if new & m != 0, old & m == 0 { onSince[bit] = clock.now }
+            }
+            if hseHz == 0, new & (1 << 16) != 0, old & (1 << 16) == 0 {
+                log.record(.oscillatorAbsent(name: "HSE", enable: "RCC_CR.HSEON", ready: "HSERDY"))
             }
         case Offset.cfgr1:
             new = (new & ~0xC) | (activeSource.rawValue << 2) // SWS is read-only

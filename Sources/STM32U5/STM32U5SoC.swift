@@ -66,6 +66,7 @@ public final class STM32U5SoC {
         let log = SoCEventLog(clock: clock)
         self.log = log
         let rcc = RCC(clock: clock, log: log)
+        rcc.hseHz = UInt64(board.clock.hseHz ?? 0)
         self.rcc = rcc
         func gate(_ offset: UInt32, _ bit: Int, _ name: String) -> ClockGate {
             ClockGate(bitName: name) { rcc.isEnabled(offset, bit: bit) }

@@ -42,6 +42,24 @@ import Testing
         #expect(throws: BoardError.self) { try board.validate(file: "b.json") }
     }
 
+    @Test("clock.hseHz: optional, read and written back, and outside 4-48 MHz refused by name")
+    func hseCrystal() throws {
+        let json = #"{"schema":1,"name":"x","mcu":"STM32U5G7","flash":"IS25LP512M","octospi":{"instance":1,"port":1},"pins":{"ncs":{"pin":"PA2","af":10},"clk":{"pin":"PB10","af":10},"io0":{"pin":"PE12","af":10},"io1":{"pin":"PB0","af":10},"io2":{"pin":"PE14","af":10},"io3":{"pin":"PE15","af":10}},"clock":{"sysclkHz":160000000,"octospiDivider":2,"hseHz":16000000}}"#
+        let board = try Board.decode(Data(json.utf8), file: "hse.json")
+        #expect(board.clock.hseHz == 16_000_000)
+        #expect(try Board.decode(JSONEncoder().encode(board), file: "again.json") == board)
+        #expect(Board.defaultBoard.clock.hseHz == nil)
+        #expect(!String(decoding: try JSONEncoder().encode(Board.defaultBoard), as: UTF8.self).contains("hseHz"))
+        let fast = json.replacingOccurrences(of: "16000000}", with: "60000000}")
+        do {
+            _ = try Board.decode(Data(fast.utf8), file: "fast.json")
+            Issue.record("accepted a 60 MHz HSE")
+        } catch {
+            #expect(error.description.contains("fast.json") && error.description.contains("clock.hseHz") && error.description.contains("48000000"),
+                    "\(error.description)")
+        }
+    }
+
     @Test func malformedJSONNamesTheFileAndField() {
         let json = #"{"schema":1,"name":"x","mcu":"STM32U5G7","flash":"IS25LP512M","octospi":{"instance":1},"pins":{},"clock":{"sysclkHz":160000000,"octospiDivider":2}}"#
         do {

@@ -38,6 +38,49 @@ struct HALLoaderTests {
         #expect(!report.findings.contains { $0.severity > .note }, "\(report.findings.map(\.code))")
     }
 
+    /// CubeMX's SystemClock_Config for a board with a 16 MHz crystal: PLL1 from HSE. On a
+    /// board file that gives the crystal it works; without one (the default board) it is
+    /// `hse-not-on-board`, the one error, with the RCC_CR poll as evidence.
+    @Test("A HAL loader clocked from a 16 MHz HSE: programs on a board that has one, hse-not-on-board on one that does not")
+    func hseClockedLoader() throws {
+        let withCrystal = try Self.run("hal-hse-pll-160mhz") { $0.board.clock.hseHz = 16_000_000 }
+        #expect(withCrystal.result == "ok", "\(withCrystal.text())")
+        #expect(!withCrystal.findings.contains { $0.severity > .note }, "\(withCrystal.findings.map(\.code))")
+        #expect(!withCrystal.findings.contains { $0.code == "hse-not-on-board" })
+
+        let without = try Self.run("hal-hse-pll-160mhz")
+        #expect(without.result == "failed")
+        #expect(without.findings.filter { $0.severity > .note }.map(\.code) == ["hse-not-on-board"], "\(without.findings.map(\.code))")
+        let finding = try #require(without.findings.first)
+        #expect(finding.call == "Init" && finding.message.contains("hseHz"), "\(finding.message)")
+        #expect(finding.evidence.contains { $0.contains("polled RCC_CR") && $0.contains("HSERDY)=0") }, "\(finding.evidence)")
+    }
+
+    /// `identify` runs Init on a board with ST's default 16 MHz HSE, reads back the crystal
+    /// the loader's SystemCoreClock implies (its HAL computed it from its own HSE_VALUE), runs
+    /// it again with that crystal, and writes it into the board, which then programs.
+    @Test("identify: a loader clocked from HSE gets the crystal it was built for in its board, and that board programs",
+          arguments: [("hal-hse-pll-160mhz", UInt32(16_000_000)), ("hal-hse8-pll-160mhz", UInt32(8_000_000))])
+    func identifyFindsTheCrystal(name: String, hz: UInt32) throws {
+        let result = LoaderIdentifier.identify(loader: try HALFixtures.loader(name))
+        let board = try #require(result.board, "\(result.text())")
+        #expect(board.clock.hseHz == hz, "\(result.text())")
+        #expect(result.wiring?.hseFromLoader == true)
+        #expect(result.wiring?.sysclkHz == 160_000_000, "\(result.text())")
+        #expect(result.confirmed)
+        #expect(result.text().contains("HSE             \(hz / 1_000_000) MHz"), "\(result.text())")
+        let report = try Self.run(name) { $0.board = board }
+        #expect(report.result == "ok", "\(report.text())")
+    }
+
+    @Test("identify: a loader that never starts HSE gets no crystal in its board")
+    func identifyWithoutHSE() throws {
+        let result = LoaderIdentifier.identify(loader: try HALFixtures.loader("hal-pll-160mhz"))
+        let board = try #require(result.board, "\(result.text())")
+        #expect(board.clock.hseHz == nil && result.wiring?.hseHz == nil)
+        #expect(!result.text().contains("HSE "))
+    }
+
     @Test("HAL_OSPIM_Config's access to OCTOSPI2 with its clock off is a trailing note, never the first finding")
     func octospi2AccessIsNoteOnly() throws {
         let report = try Self.run("hal-pll-160mhz")
@@ -53,6 +96,7 @@ struct HALLoaderTests {
         ("hal-memory-mapped-active", "memory-mapped-active"),
         ("hal-uninitialized-bss", "uninitialized-bss"),
         ("hal-clock-order", "clock-configuration-order"),
+        ("hal-hse-pll-160mhz", "hse-not-on-board"),
     ])
     func mistakeIsFirst(name: String, code: String) throws {
         let report = try Self.run(name)

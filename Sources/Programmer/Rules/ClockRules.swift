@@ -32,3 +32,33 @@ struct ClockConfigurationOrderRule: DiagnosisRule {
         return SessionFinding(code: code, severity: .error, message: message, call: context.label(firstCall), evidence: evidence)
     }
 }
+
+/// `hse-not-on-board`: the loader starts HSE (RCC_CR.HSEON), as CubeMX's SystemClock_Config
+/// does for a board with a crystal, but the board file gives no `clock.hseHz`: HSERDY never
+/// rises, `HAL_RCC_OscConfig` times out after HSE_STARTUP_TIMEOUT, and a PLL fed from HSE
+/// never locks. A cause only where a call that failed was waiting on RCC_CR (its longest
+/// poll); a loader that gives up on HSE and carries on from MSI or HSI16 gets a note.
+struct HSENotOnBoardRule: DiagnosisRule {
+    let code = "hse-not-on-board"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        guard let (entry, event) = context.socEvents().first(where: { if case .oscillatorAbsent = $1 { true } else { false } }) else {
+            return nil
+        }
+        var evidence = [context.evidence(entry, event.message)]
+        let waited = context.run.calls.indices.first { i in
+            let call = context.run.calls[i]
+            return !call.succeeded && i >= (entry.call ?? 0) && call.polls.first?.registerName(soc: context.run.board?.soc) == "RCC_CR"
+        }
+        let advice = "if the board has an HSE crystal or oscillator, give its frequency as \"hseHz\" in the board file's \"clock\"; if not, the loader must run from MSIS or HSI16 (the programmer's board is not the application's)"
+        guard let waited, context.failed else {
+            return SessionFinding(code: code, severity: .note,
+                                  message: "the loader starts HSE, which this board does not have (no clock.hseHz); no failing call waited on it: \(advice)",
+                                  call: context.label(entry.call), evidence: evidence)
+        }
+        evidence += context.pollEvidence(context.run.calls[waited])
+        return SessionFinding(code: code, severity: .error,
+                              message: "\(context.run.calls[waited].name) waits for HSE (RCC_CR.HSERDY, or a PLL fed from it), but the board has no HSE crystal in its description: HSERDY never rises, so the wait can only time out (in ST's HAL, HAL_RCC_OscConfig after HSE_STARTUP_TIMEOUT); \(advice)",
+                              call: context.run.calls[waited].name, evidence: evidence)
+    }
+}

@@ -861,6 +861,36 @@ __attribute__((used)) uint32_t Init(void)
     zero_bss();                                 /* the host never zeroes .bss */
 #endif
     clocks_enable();
+#ifdef BUG_HSE_PLL
+    /* The same assumption another way: HSE on without waiting for it, PLL1 fed
+     * from it (PLL1SRC = 11, M = 1), and PLL1RDY awaited; no HSE, no lock. */
+    RCC_CR |= RCC_CR_HSEON;
+    RCC_PLL1CFGR = (RCC_PLL1CFGR & ~0xF03u) | 3u;
+    RCC_CR |= RCC_CR_PLL1ON;
+    {
+        uint32_t n = 100000u;
+        while (!(RCC_CR & RCC_CR_PLL1RDY) && --n) { }
+        if (n == 0u) {
+            return LOADER_FAIL;
+        }
+    }
+#endif
+#if defined(BUG_HSE_WAIT) || defined(OK_HSE_FALLBACK)
+    /* The application's clock setup for a board with a crystal: HSE on, HSERDY
+     * awaited for a bounded count. The default board has no HSE. */
+    RCC_CR |= RCC_CR_HSEON;
+    {
+        uint32_t n = 100000u;
+        while (!(RCC_CR & RCC_CR_HSERDY) && --n) { }
+        if (n == 0u) {
+#ifdef BUG_HSE_WAIT
+            return LOADER_FAIL;         /* Mistake: written for a board with HSE */
+#else
+            RCC_CR &= ~RCC_CR_HSEON;    /* gives up on HSE and stays on MSIS */
+#endif
+        }
+    }
+#endif
 #ifdef HAL_STYLE
     (void)HAL_InitTick();
 #endif

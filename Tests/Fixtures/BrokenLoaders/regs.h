@@ -11,6 +11,12 @@
 
 /* RCC (§B.4) */
 #define RCC_BASE            0x46020C00u
+#define RCC_CR              REG32(RCC_BASE + 0x00u)
+#define RCC_CR_HSEON            (1u << 16)
+#define RCC_CR_HSERDY           (1u << 17)
+#define RCC_CR_PLL1ON           (1u << 24)
+#define RCC_CR_PLL1RDY          (1u << 25)
+#define RCC_PLL1CFGR        REG32(RCC_BASE + 0x28u)
 #define RCC_AHB2ENR1        REG32(RCC_BASE + 0x8Cu)
 #define RCC_AHB2ENR2        REG32(RCC_BASE + 0x90u)
 #define RCC_CCIPR2          REG32(RCC_BASE + 0xE4u)

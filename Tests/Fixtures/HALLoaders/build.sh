@@ -41,6 +41,8 @@ VARIANTS=(
   "hal-memory-mapped-active|SYSCLK_PLL160 HAL_BUG_MMAP_NO_ABORT"
   "hal-uninitialized-bss|SYSCLK_PLL160 HAL_BUG_BSS_NOT_ZEROED"
   "hal-clock-order|SYSCLK_PLL160 HAL_BUG_CLOCK_ORDER"
+  "hal-hse-pll-160mhz|SYSCLK_PLL160 SYSCLK_FROM_HSE"
+  "hal-hse8-pll-160mhz|SYSCLK_PLL160 SYSCLK_FROM_HSE HSE_VALUE=8000000U"
 )
 
 mkdir -p "$OBJ"
@@ -58,6 +60,20 @@ for entry in "${VARIANTS[@]}"; do
   defs=(-DDEVICE_NAME="\"$name\"")
   for f in $flags; do defs+=(-D"$f"); done
   "$CC" "${CFLAGS[@]}" -Werror "${defs[@]}" -c "$HERE/hal_loader.c" -o "$OBJ/$name.o"
-  "$CC" "${CFLAGS[@]}" "${LDFLAGS[@]}" "$OBJ/$name.o" "${LIB_OBJS[@]}" -lgcc -o "$OUT/$name.stldr"
+  objs=("${LIB_OBJS[@]}")
+  # A variant with its own HSE_VALUE needs the RCC driver and the system file built with
+  # it: they compute SystemCoreClock from it.
+  if [[ " $flags " == *" HSE_VALUE="* ]]; then
+    objs=()
+    for o in "${LIB_OBJS[@]}"; do
+      base="$(basename "$o" .o)"
+      case "$base" in
+        hal_rcc|hal_rcc_ex) "$CC" "${CFLAGS[@]}" -w "${defs[@]}" -c "$HAL/Src/stm32u5xx_$base.c" -o "$OBJ/$name-$base.o"; objs+=("$OBJ/$name-$base.o") ;;
+        system) "$CC" "${CFLAGS[@]}" -w "${defs[@]}" -c "$VENDOR/cmsis-device-u5/Source/Templates/system_stm32u5xx.c" -o "$OBJ/$name-system.o"; objs+=("$OBJ/$name-system.o") ;;
+        *) objs+=("$o") ;;
+      esac
+    done
+  fi
+  "$CC" "${CFLAGS[@]}" "${LDFLAGS[@]}" "$OBJ/$name.o" "${objs[@]}" -lgcc -o "$OUT/$name.stldr"
   echo "built $OUT/$name.stldr"
 done

@@ -16,6 +16,10 @@
  *   HAL_BUG_BSS_NOT_ZEROED  Init assumes .bss is zero (the handle's State)
  *   HAL_BUG_CLOCK_ORDER     SystemClock_Config selects the PLL before raising
  *                           the voltage scale
+ * SYSCLK_FROM_HSE (with SYSCLK_PLL160) feeds PLL1 from an HSE crystal of
+ * HSE_VALUE (16 MHz unless -DHSE_VALUE=...), as
+ * CubeMX does for a board that has one: correct on such a board, stuck on one
+ * without (HSERDY never rises, HAL_RCC_OscConfig times out).
  */
 #include <stdint.h>
 #include <string.h>
@@ -104,20 +108,32 @@ static int SystemClock_Config(void)
         return 0;
     }
 #endif
+#if defined(SYSCLK_FROM_HSE)
+    osc.OscillatorType = RCC_OSCILLATORTYPE_HSE;
+    osc.HSEState = RCC_HSE_ON;
+#else
     osc.OscillatorType = RCC_OSCILLATORTYPE_MSI;
     osc.MSIState = RCC_MSI_ON;
     osc.MSICalibrationValue = RCC_MSICALIBRATION_DEFAULT;
     osc.MSIClockRange = RCC_MSIRANGE_4;
+#endif
 #if defined(SYSCLK_PLL160)
     osc.PLL.PLLState = RCC_PLL_ON;
-    osc.PLL.PLLSource = RCC_PLLSOURCE_MSI;
     osc.PLL.PLLMBOOST = RCC_PLLMBOOST_DIV1;
     osc.PLL.PLLM = 1;
+#if defined(SYSCLK_FROM_HSE)
+    /* HSE_VALUE MHz in (range 8-16 MHz), to a 320 MHz VCO, /2 = 160 MHz. */
+    osc.PLL.PLLSource = RCC_PLLSOURCE_HSE;
+    osc.PLL.PLLN = 320000000u / HSE_VALUE;
+    osc.PLL.PLLRGE = RCC_PLLVCIRANGE_1;
+#else
+    osc.PLL.PLLSource = RCC_PLLSOURCE_MSI;
     osc.PLL.PLLN = 80;
+    osc.PLL.PLLRGE = RCC_PLLVCIRANGE_0;
+#endif
     osc.PLL.PLLP = 2;
     osc.PLL.PLLQ = 2;
     osc.PLL.PLLR = 2;
-    osc.PLL.PLLRGE = RCC_PLLVCIRANGE_0;
     osc.PLL.PLLFRACN = 0;
 #else
     osc.PLL.PLLState = RCC_PLL_NONE;

@@ -14,7 +14,9 @@
 #define HAL_PWR_MODULE_ENABLED
 #define HAL_RCC_MODULE_ENABLED
 
+#ifndef HSE_VALUE
 #define HSE_VALUE              16000000UL
+#endif
 #define HSE_STARTUP_TIMEOUT    100UL
 #define MSI_VALUE              4000000UL
 #define HSI_VALUE              16000000UL
