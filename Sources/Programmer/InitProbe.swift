@@ -118,13 +118,10 @@ extension ProgrammerSession {
     /// See `InitProbe.hseHz`.
     static func assumedHSE(_ sim: SimulatedBoard, board: Board, coreClockAddress: UInt32?) -> (UInt32?, Bool) {
         let rcc = sim.soc.rcc
-        let fromHSE = rcc.register(RCC.Offset.cfgr1) & 0xC == 0x8     // SWS = HSE
-            || (rcc.register(RCC.Offset.cfgr1) & 0xC == 0xC && rcc.register(RCC.Offset.pll1cfgr) & 3 == 3)  // PLL1 from HSE
-        guard fromHSE, let given = board.clock.hseHz else { return (nil, false) }
+        guard rcc.sysclkFromHSE, let given = board.clock.hseHz else { return (nil, false) }
         guard rcc.hclkHz > 0, let coreClockAddress,
-              let bytes = try? sim.machine.readMemory(at: coreClockAddress, count: 4) else { return (given, false) }
-        let believed = UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
-        let scaled = (UInt64(given) * believed + rcc.hclkHz / 2) / rcc.hclkHz
+              let believed = try? sim.machine.readWord(at: coreClockAddress) else { return (given, false) }
+        let scaled = (UInt64(given) * UInt64(believed) + rcc.hclkHz / 2) / rcc.hclkHz
         let rounded = UInt32(clamping: (scaled + 500) / 1_000 * 1_000)
         return Board.hseRange.contains(rounded) ? (rounded, true) : (given, false)
     }

@@ -165,6 +165,10 @@ public final class RCC: Peripheral {
     }
 
     public var sysclkSource: SysclkSource { activeSource }
+    /// SYSCLK runs from HSE, directly or through PLL1 (PLL1CFGR.PLL1SRC = 11).
+    public var sysclkFromHSE: Bool {
+        activeSource == .hse || (activeSource == .pll1r && register(Offset.pll1cfgr) & 3 == 3)
+    }
     public var sysclkHz: UInt64 { sourceHz(activeSource) }
 
     /// HCLK = SYSCLK / CFGR2.HPRE (b3:0).
@@ -242,7 +246,7 @@ public final class RCC: Peripheral {
                 if new & m != 0, old & m == 0 { onSince[bit] = clock.now }
             }
             if hseHz == 0, new & (1 << 16) != 0, old & (1 << 16) == 0 {
-                log.record(.oscillatorAbsent(name: "HSE", enable: "RCC_CR.HSEON", ready: "HSERDY"))
+                log.record(.hseWithoutCrystal)
             }
         case Offset.cfgr1:
             new = (new & ~0xC) | (activeSource.rawValue << 2) // SWS is read-only

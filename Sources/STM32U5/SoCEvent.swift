@@ -77,8 +77,8 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     case pinSpeedTooLow(pin: Pin, signal: FlashSignal, ospeedr: UInt32, fclkHz: UInt64, maximumHz: UInt64)
     /// An access to a peripheral this family member does not have (reads 0, writes ignored).
     case absentPeripheral(peripheral: String, mcu: String, address: UInt32, write: Bool)
-    /// An oscillator the board does not have was switched on (HSE with no `clock.hseHz`).
-    case oscillatorAbsent(name: String, enable: String, ready: String)
+    /// RCC_CR.HSEON set on a board without an HSE (its file gives no `clock.hseHz`).
+    case hseWithoutCrystal
     /// An access to a peripheral the member has but the lab does not model.
     case unmodelledPeripheral(peripheral: String, address: UInt32, write: Bool)
     /// An access to a register (or a whole block) the lab does not model: it answers as
@@ -129,8 +129,8 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
             "\(pin) (\(s)) OSPEEDR=\(String(o, radix: 2).leftPad(2)) is rated to about \(max) Hz but FCLK is \(f) Hz: set OSPEEDR=11 (very high speed)"
         case let .absentPeripheral(p, mcu, a, w):
             "\(w ? "write to" : "read of") 0x\(hex(a)): the \(mcu) has no \(p) (reads 0, writes do nothing)"
-        case let .oscillatorAbsent(name, enable, ready):
-            "\(enable) set, but the board has no \(name) (its board file gives no clock.hseHz): \(ready) never rises"
+        case .hseWithoutCrystal:
+            "RCC_CR.HSEON set, but the board has no HSE (its board file gives no clock.hseHz): HSERDY never rises"
         case let .unmodelledPeripheral(p, a, w):
             "\(w ? "write to" : "read of") 0x\(hex(a)) (\(p)): LoaderLab does not model \(p); what follows is not a verdict on the loader"
         case let .unclockedAccessWithoutEffect(p, r, e, w):

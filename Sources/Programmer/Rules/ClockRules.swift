@@ -42,7 +42,7 @@ struct HSENotOnBoardRule: DiagnosisRule {
     let code = "hse-not-on-board"
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
-        guard let (entry, event) = context.socEvents().first(where: { if case .oscillatorAbsent = $1 { true } else { false } }) else {
+        guard let (entry, event) = context.socEvents().first(where: { $1 == .hseWithoutCrystal }) else {
             return nil
         }
         var evidence = [context.evidence(entry, event.message)]

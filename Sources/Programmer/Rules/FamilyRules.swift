@@ -15,7 +15,7 @@ struct PeripheralNotPresentRule: DiagnosisRule {
 
     /// CCR, IR, AR and DR: in indirect mode a write to the last of these that the command
     /// needs starts the transfer (RM0456 OCTOSPI "indirect mode").
-    static let transferRegisterOffsets: Set<UInt32> = [0x100, 0x110, 0x048, 0x050]
+    static let transferRegisterOffsets: Set<UInt32> = [OCTOSPI.Offset.ccr, OCTOSPI.Offset.ir, OCTOSPI.Offset.ar, OCTOSPI.Offset.dr]
 
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         var names: [String] = []
