@@ -87,6 +87,11 @@ extension Board {
         if schema == 1, let extra = FlashSignal.allCases.first(where: { !FlashSignal.quad.contains($0) && pins[$0] != nil }) {
             throw .unsupported(file: file, field: "pins.\(extra.rawValue)", value: "present", expected: "\"schema\": 2 for octal wiring (schema 1 has NCS, CLK and IO0-IO3 only)")
         }
+        // A flash used over one or two lines (a "dual" board) has IO2/IO3 (WP#, HOLD#) held
+        // high on the board, not wired to the MCU: both absent is a board, one absent is a slip.
+        if schema >= 2, upper.isEmpty, pins[.io2] == nil, pins[.io3] == nil {
+            wanted = [.ncs, .clk, .io0, .io1]
+        }
         if !upper.isEmpty {
             for signal in FlashSignal.upperData where pins[signal] == nil { throw .missingPin(file: file, signal: signal) }
             wanted += FlashSignal.upperData
@@ -98,16 +103,50 @@ extension Board {
             guard let assignment = pins[signal] else { throw .missingPin(file: file, signal: signal) }
             if debugPins.contains(assignment.pin) { throw .debugPin(file: file, signal: signal, pin: assignment.pin) }
             seen[assignment.pin, default: []].append(signal)
-            guard let af = description.alternateFunction(port: octospi.port, signal: signal, pin: assignment.pin) else {
+            // The pin may carry the signal on either port, or a flash IO line on the other
+            // nibble of a port (`MCUDescription.carriers`): the OCTOSPIM routes each on its own.
+            // `octospi.port` is where the flash's chip select is: the other signals may come
+            // from the other port, NCS may not.
+            let carriers = description.carriers(of: signal, pin: assignment.pin).filter { signal != .ncs || $0.port == octospi.port }
+            guard !carriers.isEmpty else {
                 let candidates = description.pins(port: octospi.port, signal: signal).map { "\($0.pin) (AF\($0.alternateFunction))" }
                 throw .pinCannotCarrySignal(file: file, signal: signal, pin: assignment.pin, port: octospi.port, candidates: candidates)
             }
-            guard af == assignment.af else {
-                throw .wrongAlternateFunction(file: file, signal: signal, pin: assignment.pin, given: assignment.af, expected: af)
+            guard carriers.contains(where: { $0.alternateFunction == assignment.af }) else {
+                let expected = carriers.first { $0.port == octospi.port && $0.signal == signal } ?? carriers[0]
+                throw .wrongAlternateFunction(file: file, signal: signal, pin: assignment.pin, given: assignment.af, expected: expected.alternateFunction)
             }
         }
         for (pin, signals) in seen.sorted(by: { $0.key < $1.key }) where signals.count > 1 {
             throw .pinUsedTwice(file: file, pin: pin, signals: signals)
         }
     }
+}
+
+extension Board {
+    /// Where the flash's `signal` enters the MCU: the OCTOSPIM port and port signal its pin
+    /// carries on the board's AF (nil when the board does not wire the signal, or its pin
+    /// cannot carry it).
+    public func carrier(of signal: FlashSignal) -> OCTOSPIMPinMap.Entry? {
+        guard let assignment = pins[signal] else { return nil }
+        return mcuDescription.carrier(of: signal, pin: assignment.pin, af: assignment.af, preferredPort: octospi.port)
+    }
+
+    /// Every wired signal on `octospi.port` and every flash IOk on the port's IOk: what our
+    /// loader's board block describes (one OCTOSPIM_PCR, IO[3:0] and, for octal, IO[7:4]).
+    public var isWiredInOrderOnOnePort: Bool {
+        pins.keys.allSatisfy { signal in
+            guard let c = carrier(of: signal) else { return false }
+            return c.port == octospi.port && c.signal == signal
+        }
+    }
+
+    /// The OCTOSPIM ports the board's pins are on, in order.
+    public var wiredPorts: [Int] {
+        Array(Set(pins.keys.compactMap { carrier(of: $0)?.port })).sorted()
+    }
+
+    /// The flash's IO2 and IO3 reach the MCU. Without them the flash is used over one or two
+    /// lines, its WP# and HOLD# held high on the board.
+    public var wiresQuadData: Bool { pins[.io2] != nil && pins[.io3] != nil }
 }

@@ -88,6 +88,33 @@ public struct MCUDescription: Hashable, Sendable, CustomStringConvertible {
         pinTable.filter { $0.port == port && $0.signal == signal }
     }
 
+    /// The port signals `pin` can carry for the flash's `signal`: the same signal for NCS, CLK,
+    /// NCLK and DQS; for the flash's IOk, any port line of the same position in its nibble
+    /// (IOk or IO(k±4)), because OCTOSPIM_PCRn feeds each port nibble from either nibble of
+    /// either OCTOSPI (IOLSRC/IOHSRC). A flash on a port's IO[7:4] pins, or its clock on
+    /// one port and its chip select on the other, is wired this way (RM0456 OCTOSPIM).
+    /// Without an OCTOSPIM the lines are OCTOSPI1's own, and which nibble carries a flash
+    /// is CR.FSEL's business.
+    public func carriers(of signal: FlashSignal, pin: Pin) -> [OCTOSPIMPinMap.Entry] {
+        pinTable.filter { entry in
+            guard entry.pin == pin else { return false }
+            guard let k = signal.ioLine else { return entry.signal == signal }
+            guard let line = entry.signal.ioLine else { return false }
+            return line % 4 == k % 4
+        }
+    }
+
+    /// The port signal a board's `pin` on alternate function `af` carries for the flash's
+    /// `signal`: on `preferredPort` and on the same line when the pin can do several.
+    public func carrier(of signal: FlashSignal, pin: Pin, af: Int, preferredPort: Int) -> OCTOSPIMPinMap.Entry? {
+        carriers(of: signal, pin: pin).filter { $0.alternateFunction == af }
+            .min { rank($0, signal, preferredPort) < rank($1, signal, preferredPort) }
+    }
+
+    private func rank(_ entry: OCTOSPIMPinMap.Entry, _ signal: FlashSignal, _ preferredPort: Int) -> Int {
+        (entry.port == preferredPort ? 0 : 2) + (entry.signal == signal ? 0 : 1)
+    }
+
     /// The member's own name as the board names it, in upper case ("STM32U5A9").
     public func member(matching name: String) -> String? {
         let wanted = MCUDescription.normalize(name)

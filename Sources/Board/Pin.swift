@@ -56,4 +56,19 @@ public enum FlashSignal: String, CaseIterable, Sendable, Codable, CustomStringCo
 
     /// IOn for data line n (0-7).
     public static func io(_ line: Int) -> FlashSignal { [.io0, .io1, .io2, .io3, .io4, .io5, .io6, .io7][line] }
+
+    /// n for IOn, nil for the other signals.
+    public var ioLine: Int? {
+        switch self {
+        case .io0: 0
+        case .io1: 1
+        case .io2: 2
+        case .io3: 3
+        case .io4: 4
+        case .io5: 5
+        case .io6: 6
+        case .io7: 7
+        default: nil
+        }
+    }
 }

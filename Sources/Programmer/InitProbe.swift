@@ -17,6 +17,17 @@ public struct InitProbe: Sendable {
         public var pin: Pin
         public var alternateFunction: Int
         public var port: Int
+        /// The port signal the pin carries: the flash's own signal, or for a flash on a port's
+        /// other nibble the port line (the flash's IO0 on a port's IO4 pin).
+        public var portSignal: FlashSignal
+
+        init(signal: FlashSignal, pin: Pin, alternateFunction: Int, port: Int, portSignal: FlashSignal? = nil) {
+            self.signal = signal
+            self.pin = pin
+            self.alternateFunction = alternateFunction
+            self.port = port
+            self.portSignal = portSignal ?? signal
+        }
     }
 
     public var mcu: String
@@ -51,8 +62,15 @@ public struct InitProbe: Sendable {
 
     /// The first JEDEC ID the loader read, as hex bytes.
     public var jedecID: [UInt8]? { identificationReads.first(where: \.isJEDECID)?.bytes }
-    public var port: Int? { pins.first { $0.signal == .clk }?.port ?? pins.first?.port }
+    /// The OCTOSPIM port of the flash's chip select (the clock's without one): the board's
+    /// `octospi.port`; the other signals may come from the other port.
+    public var port: Int? {
+        (pins.first { $0.signal == .ncs } ?? pins.first { $0.signal == .clk } ?? pins.first)?.port
+    }
     public var isOctal: Bool { FlashSignal.upperData.allSatisfy { s in pins.contains { $0.signal == s } } }
+    public var wiresQuadData: Bool { [FlashSignal.io2, .io3].allSatisfy { s in pins.contains { $0.signal == s } } }
+    /// Every OCTOSPIM port a pin is on (a clock on one port and a chip select on the other).
+    public var ports: [Int] { Array(Set(pins.map(\.port))).sorted() }
 }
 
 extension ProgrammerSession {
@@ -147,9 +165,14 @@ extension ProgrammerSession {
                 let pin = Pin(port: index, number: number)
                 for entry in mcu.signal(on: pin, af: gpio.alternateFunction(pin: number)) where ports.contains(entry.port) {
                     let candidate = InitProbe.ObservedPin(signal: entry.signal, pin: pin, alternateFunction: entry.alternateFunction, port: entry.port)
-                    if bySignal[entry.signal] == nil || observed[entry.signal]?.pin == pin { bySignal[entry.signal] = candidate }
+                    if bySignal[entry.signal] == nil { bySignal[entry.signal] = candidate }
                 }
             }
+        }
+        // What delivered transactions used wins: it is keyed by the flash's signal, so it also
+        // holds a chip select on the other port or a flash on a port's IO[7:4] pins.
+        for (signal, entry) in observed {
+            bySignal[signal] = InitProbe.ObservedPin(signal: signal, pin: entry.pin, alternateFunction: entry.alternateFunction, port: entry.port, portSignal: entry.signal)
         }
         return bySignal.values.sorted { FlashSignal.allCases.firstIndex(of: $0.signal)! < FlashSignal.allCases.firstIndex(of: $1.signal)! }
     }

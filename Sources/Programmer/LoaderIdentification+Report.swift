@@ -22,10 +22,10 @@ extension LoaderIdentification {
             out += "  pins            " + (w.pins.isEmpty ? "none in an OCTOSPI alternate function" : "") + "\n"
             for p in w.pins {
                 out += "    \(p.pin.description.padding(toLength: 5, withPad: " ", startingAt: 0)) AF\(p.alternateFunction)".padding(toLength: 16, withPad: " ", startingAt: 0)
-                    + "\(p.signal)".padding(toLength: 5, withPad: " ", startingAt: 0) + "(OCTOSPIM port \(p.port))\n"
+                    + "\(p.signal)".padding(toLength: 5, withPad: " ", startingAt: 0) + "(OCTOSPIM port \(p.port)" + (p.portSignal == p.signal ? ")\n" : " \(p.portSignal))\n")
             }
             out += "  OCTOSPI         " + (w.instance.map { "OCTOSPI\($0)" } ?? "none delivered a transaction")
-                + (w.port.map { ", OCTOSPIM port \($0)" } ?? "") + (w.isOctal ? ", octal (IO0-IO7)" : ", quad") + "\n"
+                + (w.ports.count > 1 ? ", OCTOSPIM ports " + w.ports.map(String.init).joined(separator: " and ") : w.port.map { ", OCTOSPIM port \($0)" } ?? "") + (w.isOctal ? ", octal (IO0-IO7)" : w.wiresQuadData ? ", quad" : ", one or two data lines (no pin for IO2/IO3)") + "\n"
             out += "  SYSCLK          \(Self.mhz(w.sysclkHz)); flash clock \(Self.mhz(w.flashClockHz))"
                 + (w.hseHz.map { " (HSE \(Self.mhz(UInt64($0))))" } ?? "") + "\n"
             if let hse = w.hseHz {
@@ -65,7 +65,7 @@ extension LoaderIdentification {
         if let deviceName { root["deviceName"] = deviceName }
         if let w = wiring {
             root["clocksEnabled"] = w.clocksEnabled
-            root["pins"] = w.pins.map { ["pin": $0.pin.description, "af": $0.alternateFunction, "signal": $0.signal.rawValue, "port": $0.port] }
+            root["pins"] = w.pins.map { ["pin": $0.pin.description, "af": $0.alternateFunction, "signal": $0.signal.rawValue, "port": $0.port, "portSignal": $0.portSignal.rawValue] }
             if let i = w.instance { root["octospi"] = i }
             if let p = w.port { root["port"] = p }
             root["octal"] = w.isOctal

@@ -167,7 +167,9 @@ public enum LoaderIdentifier {
         var pins: [FlashSignal: Board.PinAssignment] = [:]
         for p in probe.pins where p.signal != .nclk { pins[p.signal] = .init(pin: p.pin, af: p.alternateFunction) }
         if !FlashSignal.upperData.allSatisfy({ pins[$0] != nil }) { for s in FlashSignal.upperData { pins[s] = nil } }
-        if let missing = FlashSignal.quad.first(where: { pins[$0] == nil }) {
+        // IO2 and IO3 both absent: a flash used over one or two lines (a "dual" board).
+        let required: [FlashSignal] = pins[.io2] == nil && pins[.io3] == nil ? [.ncs, .clk, .io0, .io1] : FlashSignal.quad
+        if let missing = required.first(where: { pins[$0] == nil }) {
             return .failure(BoardIdentificationError(text: "the loader configured no pin for \(missing) (in alternate-function mode with an AF that carries it)"))
         }
         let sysclk = UInt32(clamping: min(max(probe.sysclkHz, 4_000_000), 160_000_000))

@@ -153,24 +153,52 @@ public final class FlashSignalPath {
 
     private func ioSignal(_ line: Int) -> FlashSignal { FlashSignal.io(line) }
 
-    /// OCTOSPIM_PCRn's enable bit, source field and the source value that selects `instance`
-    /// for `signal`.
-    private func route(_ signal: FlashSignal, instance: Int, fsel: Bool) -> (enable: UInt32, shift: UInt32, bits: UInt32, want: UInt32, field: String) {
-        let src = UInt32(instance - 1)
-        switch signal {
-        case .clk, .nclk: return (0, 1, 1, src, "CLKEN/CLKSRC")
-        case .dqs: return (4, 5, 1, src, "DQSEN/DQSSRC")
-        case .ncs: return (8, 9, 1, src, "NCSEN/NCSSRC")
-        case .io4, .io5, .io6, .io7: return (24, 25, 2, (src << 1) | 1, "IOHEN/IOHSRC")
-        default: return (16, 17, 2, (src << 1) | (fsel ? 1 : 0), "IOLEN/IOLSRC")
-        }
+    /// The OCTOSPI line that drives the flash's IOk: IOk for 8-line phases; for narrower
+    /// ones IO[3:0], or IO[7:4] with CR.FSEL = 1 (the second flash of dual-flash wiring).
+    private func drivingLine(flashLine k: Int, fsel: Bool) -> Int {
+        k >= 4 ? k : (fsel ? 4 : 0) + k
     }
 
-    private func routes(_ port: Int, _ signal: FlashSignal, instance: Int, fsel: Bool) -> Bool {
-        let r = route(signal, instance: instance, fsel: fsel)
+    /// OCTOSPIM_PCRn's enable bit, source field and the source value that connects `instance`
+    /// to the port signal `carrier` for the flash's `signal`. A port nibble takes either nibble
+    /// of either OCTOSPI (IOLSRC/IOHSRC: 00 OCTOSPI1 IO[3:0], 01 OCTOSPI1 IO[7:4], 10/11
+    /// OCTOSPI2), so a flash on a port's IO[7:4] pins is fed its IO[3:0] by IOHSRC = x0.
+    private func route(_ signal: FlashSignal, carrier: FlashSignal, instance: Int, fsel: Bool) -> (enable: UInt32, shift: UInt32, bits: UInt32, want: UInt32, field: String) {
+        let src = UInt32(instance - 1)
+        guard let k = signal.ioLine, let line = carrier.ioLine else {
+            switch signal {
+            case .clk, .nclk: return (0, 1, 1, src, "CLKEN/CLKSRC")
+            case .dqs: return (4, 5, 1, src, "DQSEN/DQSSRC")
+            default: return (8, 9, 1, src, "NCSEN/NCSSRC")
+            }
+        }
+        let nibble = UInt32(drivingLine(flashLine: k, fsel: fsel) / 4)
+        // Where the flash line is not on the port line of its own number, say which port line
+        // must take which OCTOSPI nibble.
+        let detail = line == k ? "" : ": port IO\(line) from OCTOSPI\(instance) IO[\(nibble * 4 + 3):\(nibble * 4)]"
+        return line >= 4 ? (24, 25, 2, (src << 1) | nibble, "IOHEN/IOHSRC" + detail) : (16, 17, 2, (src << 1) | nibble, "IOLEN/IOLSRC" + detail)
+    }
+
+    private func routes(_ port: Int, _ signal: FlashSignal, carrier: FlashSignal, instance: Int, fsel: Bool) -> Bool {
+        let r = route(signal, carrier: carrier, instance: instance, fsel: fsel)
         let pcr = octospim.portControl(port)
         return pcr & (1 << r.enable) != 0 && RegisterAccess.field(pcr, r.shift, r.bits) == r.want
     }
+
+    /// Without an OCTOSPIM a pin is wired to one OCTOSPI1 line: the flash's IOk gets it only
+    /// when that is the line driving IOk (a flash on IO[7:4] needs CR.FSEL = 1).
+    private func lineMismatch(_ signal: FlashSignal, carrier: FlashSignal, fsel: Bool) -> (pinLine: Int, driving: Int)? {
+        guard let k = signal.ioLine, let line = carrier.ioLine else { return nil }
+        let driving = drivingLine(flashLine: k, fsel: fsel)
+        return line == driving ? nil : (line, driving)
+    }
+
+    /// The port signal each board pin carries (`Board.carrier`), resolved once.
+    private lazy var boardCarriers: [FlashSignal: OCTOSPIMPinMap.Entry] = {
+        var carriers: [FlashSignal: OCTOSPIMPinMap.Entry] = [:]
+        for signal in board.pins.keys { carriers[signal] = board.carrier(of: signal) }
+        return carriers
+    }()
 
     /// Why the pin fails to carry `signal` with alternate function `af`, or nil.
     private func pinProblem(_ pin: Pin, af: Int, signal: FlashSignal, instance: Int) -> SoCEvent? {
@@ -192,39 +220,60 @@ public final class FlashSignalPath {
     /// Why `signal` of OCTOSPI `instance` does not reach its board pin, or nil if it does.
     func blockage(of signal: FlashSignal, instance: Int, fsel: Bool) -> SoCEvent? {
         if permissive { return permissiveBlockage(of: signal, instance: instance, fsel: fsel) }
-        guard let assignment = board.pins[signal] else { return nil }
+        guard let assignment = board.pins[signal] else {
+            // A flash line the board leaves unwired (IO2/IO3 of a dual board, held high as
+            // WP#/HOLD#) carries nothing from the MCU. Other absent signals (DQS, NCLK, IO4-IO7
+            // of a quad board) are not the board's to judge.
+            if let k = signal.ioLine, k < 4, !board.wiresQuadData {
+                return .signalBlocked(instance: instance, signal: signal, pin: nil, reason: .notWiredOnBoard)
+            }
+            return nil
+        }
         let pin = assignment.pin
-        if mcu.hasOCTOSPIM, !routes(board.octospi.port, signal, instance: instance, fsel: fsel) {
-            let r = route(signal, instance: instance, fsel: fsel)
-            return .signalBlocked(instance: instance, signal: signal, pin: pin,
-                                  reason: .portNotRouted(register: "PCR\(board.octospi.port)", field: r.field, value: octospim.portControl(board.octospi.port)))
+        let carrier = boardCarriers[signal] ?? OCTOSPIMPinMap.Entry(port: board.octospi.port, signal: signal, pin: pin, alternateFunction: assignment.af)
+        if mcu.hasOCTOSPIM {
+            if !routes(carrier.port, signal, carrier: carrier.signal, instance: instance, fsel: fsel) {
+                let r = route(signal, carrier: carrier.signal, instance: instance, fsel: fsel)
+                return .signalBlocked(instance: instance, signal: signal, pin: pin,
+                                      reason: .portNotRouted(register: "PCR\(carrier.port)", field: r.field, value: octospim.portControl(carrier.port)))
+            }
+        } else if let (pinLine, driving) = lineMismatch(signal, carrier: carrier.signal, fsel: fsel) {
+            return .signalBlocked(instance: instance, signal: signal, pin: pin, reason: .otherLine(pinLine: pinLine, drivingLine: driving))
         }
         return pinProblem(pin, af: assignment.af, signal: signal, instance: instance)
     }
 
     /// Identify's wiring: the signal reaches the flash through any pin the MCU's table
-    /// allows on a port that routes it.
+    /// allows for it (`MCUDescription.carriers`, on either port or nibble) whose port signal
+    /// the OCTOSPIM routes from this OCTOSPI (without one: whose line drives it).
     private func permissiveBlockage(of signal: FlashSignal, instance: Int, fsel: Bool) -> SoCEvent? {
-        let ports = mcu.hasOCTOSPIM ? mcu.ports.filter { routes($0, signal, instance: instance, fsel: fsel) } : [1]
-        guard let port = ports.first else {
-            let candidate = mcu.pins(port: 1, signal: signal).first?.pin ?? Pin(port: 0, number: 0)
-            let r = route(signal, instance: instance, fsel: fsel)
+        let candidates = mcu.pinTable.filter { entry in
+            guard mcu.ports.contains(entry.port) else { return false }
+            if let k = signal.ioLine {
+                guard let line = entry.signal.ioLine, line % 4 == k % 4 else { return false }
+            } else if entry.signal != signal {
+                return false
+            }
+            return mcu.hasOCTOSPIM
+                ? routes(entry.port, signal, carrier: entry.signal, instance: instance, fsel: fsel)
+                : lineMismatch(signal, carrier: entry.signal, fsel: fsel) == nil
+        }
+        guard !candidates.isEmpty else {
+            let candidate = mcu.pins(port: 1, signal: signal).first?.pin
+            let r = route(signal, carrier: signal, instance: instance, fsel: fsel)
             return .signalBlocked(instance: instance, signal: signal, pin: candidate,
                                   reason: .portNotRouted(register: "PCR1/PCR2", field: r.field, value: octospim.portControl(1)))
         }
         var firstProblem: SoCEvent?
-        for p in ports {
-            for entry in mcu.pins(port: p, signal: signal) {
-                if let problem = pinProblem(entry.pin, af: entry.alternateFunction, signal: signal, instance: instance) {
-                    if firstProblem == nil, entry.pin.port < gpio.count, gpio[entry.pin.port].mode(pin: entry.pin.number) == 2 { firstProblem = problem }
-                    continue
-                }
-                observedPins[signal] = entry
-                return nil
+        for entry in candidates {
+            if let problem = pinProblem(entry.pin, af: entry.alternateFunction, signal: signal, instance: instance) {
+                if firstProblem == nil, entry.pin.port < gpio.count, gpio[entry.pin.port].mode(pin: entry.pin.number) == 2 { firstProblem = problem }
+                continue
             }
+            observedPins[signal] = entry
+            return nil
         }
-        return firstProblem ?? .signalBlocked(instance: instance, signal: signal, pin: mcu.pins(port: port, signal: signal).first?.pin ?? Pin(port: 0, number: 0),
-                                              reason: .notAlternateFunction(moder: 0))
+        return firstProblem ?? .signalBlocked(instance: instance, signal: signal, pin: candidates[0].pin, reason: .notAlternateFunction(moder: 0))
     }
 
     /// The MCU-side level a line floats to: its pin's pull-up.

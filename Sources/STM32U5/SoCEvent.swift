@@ -36,6 +36,12 @@ public enum SignalBlockReason: Hashable, Sendable {
     case wrongAlternateFunction(found: Int, expected: Int)
     /// PG[15:2] need PWR_SVMCR.IO2SV = 1 (VDDIO2 valid).
     case vddio2NotValid
+    /// The board does not wire this flash line to the MCU (IO2/IO3 of a flash used over one or
+    /// two lines, held high on the board as WP# and HOLD#).
+    case notWiredOnBoard
+    /// Without an OCTOSPIM the pin is OCTOSPI1's IO`pinLine`, but IO`drivingLine` drives this
+    /// flash line (CR.FSEL picks the nibble).
+    case otherLine(pinLine: Int, drivingLine: Int)
 }
 
 /// Everything the SoC models saw that a diagnosis may need.
@@ -51,7 +57,9 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
     case transactionRepeated(instance: Int, times: UInt64)
     /// A register write that would have started a transfer while CR.EN = 0.
     case transferNotStarted(instance: Int, register: String, reason: String)
-    case signalBlocked(instance: Int, signal: FlashSignal, pin: Pin, reason: SignalBlockReason)
+    /// `pin` is nil where the board wires no pin to the signal (`notWiredOnBoard`), or no pin
+    /// could carry it (identify).
+    case signalBlocked(instance: Int, signal: FlashSignal, pin: Pin?, reason: SignalBlockReason)
     /// SR.TEF: an indirect access beyond DCR1.DEVSIZE.
     case transferError(instance: Int, address: UInt32, deviceBytes: UInt64)
     case abort(instance: Int, fmode: UInt32)
@@ -101,13 +109,17 @@ public enum SoCEvent: Hashable, Sendable, CustomStringConvertible {
         case let .signalBlocked(i, s, pin, reason):
             switch reason {
             case let .portNotRouted(reg, field, v):
-                "OCTOSPIM \(reg)=0x\(hex(v)) does not route OCTOSPI\(i) \(s) (\(field)): \(pin) carries nothing"
+                "OCTOSPIM \(reg)=0x\(hex(v)) does not route OCTOSPI\(i) \(s) (\(field)): " + (pin.map { "\($0) carries nothing" } ?? "no pin carries it")
             case let .notAlternateFunction(m):
-                "\(pin) (\(s)) is in \(modeName(m)) mode (MODER=\(String(m, radix: 2).leftPad(2))): OCTOSPI\(i)'s \(s) never reaches the flash"
+                "\(pinName(pin)) (\(s)) is in \(modeName(m)) mode (MODER=\(String(m, radix: 2).leftPad(2))): OCTOSPI\(i)'s \(s) never reaches the flash"
             case let .wrongAlternateFunction(found, expected):
-                "\(pin) (\(s)) selects AF\(found), the board needs AF\(expected): OCTOSPI\(i)'s \(s) never reaches the flash"
+                "\(pinName(pin)) (\(s)) selects AF\(found), the board needs AF\(expected): OCTOSPI\(i)'s \(s) never reaches the flash"
             case .vddio2NotValid:
-                "\(pin) (\(s)) is in the VDDIO2 domain and PWR_SVMCR.IO2SV=0: the pin is not powered"
+                "\(pinName(pin)) (\(s)) is in the VDDIO2 domain and PWR_SVMCR.IO2SV=0: the pin is not powered"
+            case .notWiredOnBoard:
+                "the board does not wire the flash's \(s) to the MCU (held high as WP#/HOLD#): OCTOSPI\(i)'s \(s) never reaches the flash"
+            case let .otherLine(pinLine, driving):
+                "\(pinName(pin)) (the flash's \(s)) is OCTOSPI\(i)'s IO\(pinLine), but IO\(driving) drives the flash's \(s) (CR.FSEL=\(driving >= 4 ? 1 : 0)): the line carries nothing for it"
             }
         case let .transferError(i, a, size): "OCTOSPI\(i) SR.TEF: address 0x\(hex(a)) lies beyond DEVSIZE (\(size) bytes)"
         case let .abort(i, f): "OCTOSPI\(i) CR.ABORT: ongoing command aborted, TCF set (FMODE stays \(String(f, radix: 2).leftPad(2)))"
@@ -208,3 +220,5 @@ public final class SoCEventLog {
         return events
     }
 }
+
+private func pinName(_ pin: Pin?) -> String { pin.map { "\($0)" } ?? "no pin" }

@@ -44,7 +44,7 @@ import VirtualTime
         let b = octalBench(pcr1: 0x0001_0111)
         b.command(0x05FA, ccr: Self.octalDTRRead, address: 0, dummy: 4, read: 2)
         #expect(b.flash.received.isEmpty)
-        let blocked = b.events().compactMap { e -> (FlashSignal, Pin)? in
+        let blocked = b.events().compactMap { e -> (FlashSignal, Pin?)? in
             if case .signalBlocked(_, let s, let p, .portNotRouted) = e { return (s, p) }
             return nil
         }

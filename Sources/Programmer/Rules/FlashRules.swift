@@ -29,7 +29,15 @@ struct QuadNotEnabledRule: DiagnosisRule {
         guard let first = hits.first else { return nil }
         let evidence = hits.prefix(4).map { context.evidence($0.entry, $0.event.message) }
             + (hits.count > 4 ? ["… and \(hits.count - 4) more"] : [])
-        let part = FlashPart.part(named: context.session.options.board.flash) ?? .is25lp512m
+        let board = context.session.options.board
+        let part = FlashPart.part(named: board.flash) ?? .is25lp512m
+        // On a board without IO2/IO3 setting QE would not have helped (and would turn inputs
+        // tied high into data lines): the missing lines decide, pins-not-routed names them.
+        guard board.wiresQuadData else {
+            return SessionFinding(code: code, severity: .note,
+                                  message: "the \(part.name)'s QE bit was 0 during the loader's quad transfers, but this board does not wire IO2/IO3 to the MCU, so quad transfers cannot work on it whatever QE says",
+                                  call: context.label(first.entry.call), evidence: evidence)
+        }
         return SessionFinding(code: code, severity: context.mistakeSeverity, message: Self.message(part),
                               call: context.label(first.entry.call), evidence: evidence)
     }

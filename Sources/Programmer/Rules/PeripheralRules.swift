@@ -48,21 +48,35 @@ struct PinsNotRoutedRule: DiagnosisRule {
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         var evidence: [String] = []
         var pins: [String] = []
+        var unwired: [String] = []
         var firstCall: Int?
         for (entry, event) in context.socEvents() {
-            guard case .signalBlocked(_, let signal, let pin, _) = event else { continue }
-            let name = "\(pin) (\(signal))"
-            if !pins.contains(name) {
+            guard case .signalBlocked(_, let signal, let pin, let reason) = event else { continue }
+            if reason == .notWiredOnBoard {
+                if !unwired.contains(signal.description) {
+                    unwired.append(signal.description)
+                    evidence.append(context.evidence(entry, event.message))
+                }
+            } else {
+                let name = pin.map { "\($0) (\(signal))" } ?? "\(signal)"
+                guard !pins.contains(name) else { continue }
                 pins.append(name)
                 evidence.append(context.evidence(entry, event.message))
             }
             firstCall = firstCall ?? entry.call
         }
-        guard !pins.isEmpty else { return nil }
         let board = context.session.options.board
+        if pins.isEmpty, !unwired.isEmpty {
+            // Not a routing slip: the loader drives lines this board does not have.
+            return SessionFinding(code: code, severity: context.mistakeSeverity,
+                                  message: "the loader sends commands over \(unwired.joined(separator: " and ")), which this board does not wire to the MCU (it wires the flash's IO0 and IO1 only, WP#/HOLD# held high): those commands never reach the flash as sent; use one- or two-line commands on this board, or a loader for a quad board",
+                                  call: context.label(firstCall), evidence: evidence)
+        }
+        guard !pins.isEmpty else { return nil }
         // A U535/U545 has no OCTOSPIM: OCTOSPI1 owns its pins, and only GPIO can block them.
+        let ports = board.wiredPorts.isEmpty ? [board.octospi.port] : board.wiredPorts
         let (wiring, check) = board.mcuDescription.hasOCTOSPIM
-            ? ("OCTOSPIM port \(board.octospi.port)", "MODER=AF, AFR and OCTOSPIM_PCR")
+            ? ((ports.count == 1 ? "OCTOSPIM port \(ports[0])" : "OCTOSPIM ports " + ports.map(String.init).joined(separator: " and ")), "MODER=AF, AFR and OCTOSPIM_PCR")
             : ("OCTOSPI1's own pins (the \(board.mcu) has no OCTOSPIM)", "MODER=AF and AFR")
         return SessionFinding(code: code, severity: context.mistakeSeverity,
                               message: "the flash is wired to \(wiring) on pins the loader never routed: \(pins.joined(separator: ", ")); the flash sees nothing on those lines (check \(check) for this board)",

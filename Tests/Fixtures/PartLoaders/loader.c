@@ -10,6 +10,14 @@
  *   MT25QL512ABB ID 20 BA 20; no QE; the same 4-byte opcodes; after each program/erase the
  *                flag status register (70h) is read: bit 4 program error, bit 5 erase
  *                error, bit 1 protection; on an error 50h clears it and the call fails.
+ * WIRING_DUAL (W25Q512JV): the flash on two data lines through both OCTOSPIM ports, as a
+ * board that wires a quad part "dual on OCTO" does: CLK on port 2 (PF4, AF5), NCS on port 1
+ * (PC11, AF5), the flash's IO0/IO1 on port 1's IO4/IO5 pins (PD4, PD5, AF10), fed from
+ * OCTOSPI1 IO[3:0] by PCR1.IOHSRC = 00; IO2/IO3 (WP#, HOLD#) are held high on the board.
+ * Everything goes over one or two lines: 12h (1-1-1 page program), 3Ch (1-1-2 read); QE is
+ * left alone. WIRING_DUAL_IOL_ONLY is the mistake of routing port 1's IO[3:0] (IOLEN) as on a
+ * quad board: the flash's IO0/IO1 pins carry nothing. WIRING_DUAL_QUAD_PROGRAM keeps the
+ * quad page program (34h, 1-1-4) on that board, whose IO2/IO3 do not reach the MCU.
  * One mistake per part, each switched in by one flag:
  *   BUG_QE_SR1_ONLY  (Winbond) QE written the ISSI way, 01h 40h: it lands in SR1 bit 6.
  *   BUG_FSR_IGNORED  (Micron)  only WIP is polled; a program/erase error goes unnoticed.
@@ -44,9 +52,23 @@ const struct StorageInfo StorageInfo = {
 #define CMD_RESET_ENABLE  0x66u
 #define CMD_RESET         0x99u
 #define CMD_CHIP_ERASE    0xC7u
-#define CMD_PROGRAM_4B    0x34u   /* quad input page program, 1-1-4, 32-bit address */
 #define CMD_ERASE_4K_4B   0x21u
+#if defined(WIRING_DUAL) && !defined(WIRING_DUAL_QUAD_PROGRAM)
+#define CMD_PROGRAM_4B    0x12u   /* page program, 1-1-1, 32-bit address */
+#define CMD_READ_QUAD_4B  0x3Cu   /* fast read dual output, 1-1-2, 8 dummy clocks */
+#define PROGRAM_DMODE     CCR_DMODE_1
+#define READ_DMODE        (2u << 24)
+#elif defined(WIRING_DUAL_QUAD_PROGRAM)
+#define CMD_PROGRAM_4B    0x34u
+#define CMD_READ_QUAD_4B  0x3Cu
+#define PROGRAM_DMODE     CCR_DMODE_4
+#define READ_DMODE        (2u << 24)
+#else
+#define CMD_PROGRAM_4B    0x34u   /* quad input page program, 1-1-4, 32-bit address */
 #define CMD_READ_QUAD_4B  0x6Cu   /* 1-1-4, 8 dummy clocks */
+#define PROGRAM_DMODE     CCR_DMODE_4
+#define READ_DMODE        CCR_DMODE_4
+#endif
 #define READ_DUMMY        8u
 #define SR_WIP            0x01u
 
@@ -165,7 +187,7 @@ static int mapped_on(void)
 {
     if (!until_clear(OSPI_SR_BUSY, T_REGISTER)) return 0;
     mode(OSPI_FMODE_IND_WRITE);
-    OSPI_CCR = CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE_32 | CCR_DMODE_4;
+    OSPI_CCR = CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE_32 | READ_DMODE;
     OSPI_TCR = READ_DUMMY;
     OSPI_IR = CMD_READ_QUAD_4B;
     mode(OSPI_FMODE_MMAP);
@@ -173,7 +195,7 @@ static int mapped_on(void)
 }
 
 /* ---- bring-up ----------------------------------------------------------------------- */
-static void af10(uint32_t port, uint32_t pin)
+__attribute__((unused)) static void af10(uint32_t port, uint32_t pin)
 {
     uint32_t s2 = 2u * pin, s4 = 4u * (pin & 7u);
     GPIO_OSPEEDR(port) |= 3u << s2;
@@ -181,24 +203,59 @@ static void af10(uint32_t port, uint32_t pin)
     GPIO_MODER(port) = (GPIO_MODER(port) & ~(3u << s2)) | (2u << s2);
 }
 
+#if defined(WIRING_DUAL)
+static void af(uint32_t port, uint32_t pin, uint32_t function)
+{
+    uint32_t s2 = 2u * pin, s4 = 4u * (pin & 7u);
+    GPIO_OSPEEDR(port) |= 3u << s2;
+    GPIO_AFR(port, pin >> 3) = (GPIO_AFR(port, pin >> 3) & ~(0xFu << s4)) | (function << s4);
+    GPIO_MODER(port) = (GPIO_MODER(port) & ~(3u << s2)) | (2u << s2);
+}
+#define GPIOC_BASE 0x42020800u
+#define GPIOD_BASE 0x42020C00u
+#define GPIOF_BASE 0x42021400u
+#define OCTOSPIM_PCR2 REG32(OCTOSPIM_BASE + 0x08u)
+#define OCTOSPIM_PCR_IOHEN (1u << 24)
+#endif
+
 static int bring_up(void)
 {
+#if defined(WIRING_DUAL)
+    RCC_AHB2ENR1 |= (1u << 2) | (1u << 3) | (1u << 5) | RCC_AHB2ENR1_OCTOSPIMEN;  /* GPIOC, D, F */
+#else
     RCC_AHB2ENR1 |= RCC_AHB2ENR1_GPIOAEN | RCC_AHB2ENR1_GPIOBEN | RCC_AHB2ENR1_GPIOEEN | RCC_AHB2ENR1_OCTOSPIMEN;
+#endif
     RCC_AHB2ENR2 |= RCC_AHB2ENR2_OCTOSPI1EN;
     (void)RCC_AHB2ENR2;
     RCC_CCIPR2 &= ~RCC_CCIPR2_OCTOSPISEL;
+#if defined(WIRING_DUAL)
+    af(GPIOF_BASE, 4, 5u);     /* CLK: OCTOSPIM port 2 */
+    af(GPIOC_BASE, 11, 5u);    /* NCS: port 1 */
+    af(GPIOD_BASE, 4, 10u);    /* flash IO0 on port 1 IO4 */
+    af(GPIOD_BASE, 5, 10u);    /* flash IO1 on port 1 IO5 */
+#else
     af10(GPIOA_BASE, 2);
     af10(GPIOB_BASE, 10);
     af10(GPIOE_BASE, 12);
     af10(GPIOB_BASE, 0);
     af10(GPIOE_BASE, 14);
     af10(GPIOE_BASE, 15);
+#endif
     if ((OSPI_CR & OSPI_CR_EN) != 0) {
         if (((OSPI_CR & OSPI_CR_FMODE_MASK) != 0 || (OSPI_SR & OSPI_SR_BUSY) != 0) && !abort_transfer()) return 0;
         OSPI_CR = 0;
     }
     OCTOSPIM_CR = 0;
+#if defined(WIRING_DUAL_IOL_ONLY)
+    OCTOSPIM_PCR1 = OCTOSPIM_PCR_NCSEN | OCTOSPIM_PCR_IOLEN;
+    OCTOSPIM_PCR2 = OCTOSPIM_PCR_CLKEN;
+#elif defined(WIRING_DUAL)
+    /* Port 1: NCS and IO[7:4] <- OCTOSPI1 IO[3:0] (IOHSRC = 00); port 2: CLK <- OCTOSPI1. */
+    OCTOSPIM_PCR1 = OCTOSPIM_PCR_NCSEN | OCTOSPIM_PCR_IOHEN;
+    OCTOSPIM_PCR2 = OCTOSPIM_PCR_CLKEN;
+#else
     OCTOSPIM_PCR1 = OCTOSPIM_PCR_CLKEN | OCTOSPIM_PCR_NCSEN | OCTOSPIM_PCR_IOLEN;
+#endif
     OSPI_DCR1 = OSPI_DCR1_DEVSIZE(25) | OSPI_DCR1_CSHT(1) | OSPI_DCR1_DLYBYP;
     OSPI_DCR2 = 0;
     OSPI_CR = 0;
@@ -214,7 +271,7 @@ static int flash_setup(void)
     }
     uint8_t id[3];
     if (!read_register(CMD_RDID, id, 3) || id[0] != ID0 || id[1] != ID1 || id[2] != ID2) return 0;
-#if defined(PART_W25Q512JV)
+#if defined(PART_W25Q512JV) && !defined(WIRING_DUAL)
 #if defined(BUG_QE_SR1_ONLY)
     /* The ISSI habit: QE is "status register bit 6". On this part that is SR1's TB bit. */
     uint8_t sr1;
@@ -252,7 +309,7 @@ __attribute__((used)) uint32_t Write(uint32_t Address, uint32_t Size, uint8_t *b
         uint32_t n = PAGE_SIZE - (offset % PAGE_SIZE);
         if (n > end - offset) n = end - offset;
         ok = command(CMD_WREN)
-          && transfer(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE_32 | CCR_DMODE_4, CMD_PROGRAM_4B, offset, 0, buffer, n)
+          && transfer(CCR_IMODE_1 | CCR_ADMODE_1 | CCR_ADSIZE_32 | PROGRAM_DMODE, CMD_PROGRAM_4B, offset, 0, buffer, n)
           && finish(T_PAGE_PROGRAM);
         offset += n;
         buffer += n;
