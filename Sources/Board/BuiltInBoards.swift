@@ -37,6 +37,12 @@ public enum BuiltInBoards {
         board("stm32u5a9-mx25lm51245g", "STM32U5A9", "MX25LM51245G",
               [(.ncs, "PA2", 10), (.clk, "PF10", 3), (.dqs, "PA1", 10), (.io0, "PF8", 10), (.io1, "PF9", 10), (.io2, "PA7", 10),
                (.io3, "PA6", 10), (.io4, "PC1", 10), (.io5, "PC2", 10), (.io6, "PC3", 10), (.io7, "PC0", 3)]),
+        // B-U585I-IOT02A: MX25LM51245G octal on OCTOSPI2 through OCTOSPIM port 2, all AF5
+        // (ST's BSP b_u585i_iot02a_ospi.h: CLK PF4, DQS PF12, NCS PI5, D0-D3 PF0-PF3, D4-D7
+        // PH9-PH12; OCTOSPI1 drives the board's PSRAM on port 1).
+        board("stm32u585-mx25lm51245g", "STM32U585", "MX25LM51245G", instance: 2, port: 2,
+              [(.ncs, "PI5", 5), (.clk, "PF4", 5), (.dqs, "PF12", 5), (.io0, "PF0", 5), (.io1, "PF1", 5), (.io2, "PF2", 5),
+               (.io3, "PF3", 5), (.io4, "PH9", 5), (.io5, "PH10", 5), (.io6, "PH11", 5), (.io7, "PH12", 5)]),
     ]
 
     public static func named(_ name: String) -> Board? {

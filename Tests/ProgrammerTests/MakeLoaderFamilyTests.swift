@@ -105,6 +105,15 @@ struct MakeLoaderFamilyTests {
         expectClean(try run(crossing, loader: loader, board: board), "MX25LM 16/32 MiB")
     }
 
+    @Test("MX25LM51245G on the B-U585I-IOT02A wiring (OCTOSPI2, OCTOSPIM port 2, window 0x7000_0000): data at both ends and across 32 MiB")
+    func octalOnOCTOSPI2Port2() throws {
+        let board = try Self.board("stm32u585-mx25lm51245g")
+        let loader = try Self.loader(for: board, named: "MX25LM51245G_STM32U585")
+        #expect(loader.storageInfo?.deviceStartAddress == 0x7000_0000)
+        let image = Fixtures.image([(0x7000_0000, 0x1_0000), (0x71FF_FFC3, 0x7D), (0x73FF_FF00, 0x100)], seed: 26)
+        expectClean(try run(image, loader: loader, board: board), "MX25LM on OCTOSPI2")
+    }
+
     @Test("The quad+octal image as built is make-loader's output for its own board: BoardConfig and StorageInfo")
     func octalImageIsItsBoardsOutput() throws {
         let board = try Self.board("stm32u5a9-mx25lm51245g")
@@ -124,7 +133,8 @@ struct MakeLoaderFamilyTests {
         expectClean(try run(Fixtures.image([(0x9000_0000, 0x1_0000), (0x91FF_FFC3, 0x7D)], seed: 25), loader: loader, board: board), "octal build on W25Q512JV")
     }
 
-    static let everyOutput = ["stm32u5g7-is25lp512m", "stm32u599-w25q512jv", "stm32u545-w25q128jv", "stm32u5a9-mt25ql512abb-port2", "stm32u5a9-mx25lm51245g"]
+    static let everyOutput = ["stm32u5g7-is25lp512m", "stm32u599-w25q512jv", "stm32u545-w25q128jv", "stm32u5a9-mt25ql512abb-port2", "stm32u5a9-mx25lm51245g",
+                              "stm32u585-mx25lm51245g"]
 
     @Test("identify on each make-loader output names its board back: MCU, OCTOSPI instance and port, pins, part", arguments: everyOutput)
     func identifyNamesTheBoardBack(_ name: String) throws {
