@@ -239,6 +239,21 @@ extension Machine {
         }
     }
 
+    /// `segment(from: a, to: a.index + count) == segment(from: b, to: b.index + count)`
+    /// without building either array (this runs at every anchor access of a search).
+    private func sameAccesses(_ a: WaitLoopFold.Mark, _ b: WaitLoopFold.Mark, count: Int) -> Bool {
+        let baseA = a.time - fold.origin, baseB = b.time - fold.origin
+        for i in 0..<count {
+            var x = fold.accesses[a.index + i], y = fold.accesses[b.index + i]
+            x.at = x.at - baseA
+            x.after = x.after - baseA
+            y.at = y.at - baseB
+            y.after = y.after - baseB
+            if x != y { return false }
+        }
+        return true
+    }
+
     /// The start of the last turn when the two turns before `here` were the same: each
     /// begins and ends with the same core state, takes the same instructions and time, and
     /// makes the same accesses. One equal core state is not enough: a loop that reads two
@@ -252,7 +267,7 @@ extension Machine {
             guard count > 0, middle.index >= count,
                   let first = fold.marks.first(where: { $0.index == middle.index - count }),
                   first.state == here.state, middle.instructions &- first.instructions == instructions, middle.time - first.time == span,
-                  segment(from: first, to: middle.index) == segment(from: middle, to: here.index) else { continue }
+                  sameAccesses(first, middle, count: count) else { continue }
             return middle
         }
         return nil
