@@ -124,8 +124,8 @@ public enum FlashEvent: Hashable, Sendable, CustomStringConvertible {
             return "\(hex2(op))h on \(lines) line(s) is not a command of this part: ignored"
         case .instructionNotUnderstood(let op, let lines, let qpi):
             return qpi
-                ? "instruction \(hex2(op))h sent on \(lines) line(s) while the flash is in QPI mode (35h): it samples the instruction on 4 lines and sees something else; ignored"
-                : "instruction \(hex2(op))h sent on \(lines) line(s) while the flash is in SPI mode: it samples IO0 only and sees something else; ignored (send 35h on 1 line first to use QPI)"
+                ? "instruction \(hex2(op))h sent on \(lines) line(s) while the flash is in QPI mode: it samples the instruction on 4 lines and sees something else; ignored"
+                : "instruction \(hex2(op))h sent on \(lines) line(s) while the flash is in SPI mode: it samples IO0 only and sees something else; ignored (the part's QPI entry on 1 line comes first to use QPI)"
         case .commandNotAvailableInMode(let c, let qpi):
             return "\(c) is not available in \(qpi ? "QPI" : "SPI") mode: ignored"
         case .noInstruction:

@@ -145,6 +145,7 @@ enum Diagnosis {
         PinsNotRoutedRule(),
         MemoryMappedActiveRule(),
         QuadNotEnabledRule(),
+        FlashModeMismatchRule(),
         FlashBusyRule(),
         WriteNotEnabledRule(),
         DummyCyclesRule(),

@@ -45,6 +45,34 @@ struct PartLoaderTests {
         #expect(report.findings.first?.message.contains("Status Register-2 bit 1") ?? false, "\(report.findings.first?.message ?? "")")
     }
 
+    /// A flash an earlier run left in QPI (`--leftover qpi`) hears none of a loader's 1-line
+    /// commands: the cause is named with the part's own QPI exit, whether the loader gives up
+    /// (auto-poll with a timeout, ID check) or polls in software.
+    @Test("W25Q512JV left in QPI: loaders that only speak 1-line SPI get flash-mode-mismatch naming FFh",
+          arguments: ["w25q512jv_ok", "w25q512jv_software_poll"])
+    func flashLeftInQPI(loader: String) throws {
+        var options = Self.options(part: "W25Q512JV")
+        options.leftoverFlashModes = [.qpi]
+        let report = try ProgrammerSession(loader: Self.loader(loader), image: Fixtures.trickyImage, imageName: "tricky.hex", options: options).run()
+        #expect(report.result == "failed")
+        #expect(report.findings.filter { $0.severity == .error }.map(\.code) == ["flash-mode-mismatch"], "\(report.text())")
+        let finding = try #require(report.findings.first)
+        #expect(finding.message.contains("QPI mode (left there by an earlier run or the application: --leftover qpi)") && finding.message.contains("FFh on 4 lines"),
+                "\(finding.message)")
+        #expect(finding.evidence.contains { $0.contains("9Fh sent on 1 line(s) while the flash is in QPI mode") }, "\(finding.evidence)")
+    }
+
+    @Test("Our loader programs with the flash in SPI or left in QPI, and its reset sent both ways (4-line 66h/99h to a flash in SPI) is no finding")
+    func recoveryResetIsNotAFinding() throws {
+        for leftovers: FlashLeftovers in [[], [.qpi]] {
+            var options = BrokenLoaderCorpusTests.options
+            options.leftoverFlashModes = leftovers
+            let report = try ProgrammerSession(loader: Fixtures.ourLoader(), image: Fixtures.trickyImage, imageName: "tricky.hex", options: options).run()
+            #expect(report.result == "ok", "\(report.text())")
+            #expect(!report.findings.contains { $0.code == "flash-mode-mismatch" }, "\(report.findings.map(\.code))")
+        }
+    }
+
     @Test("MT25QL512ABB: a program error in the flag status register that the loader ignores is flash-error-ignored")
     func micronFlagStatusIgnored() throws {
         let faults = FlashFaultInjection(failingPrograms: [0x2000..<0x2100])

@@ -151,6 +151,25 @@ struct RealLoaderTests {
         #expect(report.findings.first { $0.code == "peripheral-clock-disabled" }.map { $0.severity == .note } ?? true)
     }
 
+    /// Left in QPI by an earlier run, the flash ignores the loader's 1-line reset, status and
+    /// ID commands; the loader polls its status in software and never returns. The cause is
+    /// named, not only the timeout (Init limited to 2 s of device time to keep the run short).
+    @Test("The W25Q512 loader with the flash left in QPI: flash-mode-mismatch, not only a timeout", .enabled(if: present))
+    func w25q512WithTheFlashLeftInQPI() throws {
+        var options = SessionOptions()
+        options.board = try #require(BuiltInBoards.named("stm32u599-w25q512jv"))
+        options.leftoverFlashModes = [.qpi]
+        options.timeouts.initialize = .seconds(2)
+        options.hostSecondsPerCall = 900
+        let report = try ProgrammerSession(loader: Self.loader(Self.w25q512), image: Self.sample(cutTo: 0x1_0000), imageName: "sample.hex",
+                                           options: options).run()
+        #expect(report.result == "failed")
+        let errors = report.findings.filter { $0.severity == .error }
+        #expect(errors.map(\.code) == ["flash-mode-mismatch"], "\(report.text())")
+        #expect(errors.first?.message.contains("FFh on 4 lines") ?? false, "\(errors.first?.message ?? "")")
+        #expect(errors.first?.call == "Init")
+    }
+
     @Test("The U599's W25Q512 loader on a U545 board: the OCTOSPIM it configures is not there, and the finding says so",
           .enabled(if: present))
     func u599LoaderOnAU545() throws {

@@ -59,6 +59,62 @@ struct QuadNotEnabledRule: DiagnosisRule {
     }
 }
 
+/// `flash-mode-mismatch`: the failing call's instructions went out on a line count the flash
+/// was not listening on (1 line while it is in QPI, 4 lines while it is in SPI), and the flash
+/// understood nothing from it afterwards. A flash left in QPI by an earlier run or by the
+/// application (`--leftover qpi`) that the loader never takes out of it is the usual form.
+/// Silent where the loader got through afterwards: a recovery reset sent both ways (our
+/// loader's 4-line 66h/99h to a flash in SPI) is not a mistake; nor is one the lab cut short
+/// (a budget stop right after ST's reset-in-every-mode sequence): the call must have given up
+/// by itself, hit the programmer's timeout, or kept resending to a flash that cannot hear it.
+/// Octal loaders' 8-line resets to a flash in SPI are recovery attempts, not this mistake.
+struct FlashModeMismatchRule: DiagnosisRule {
+    let code = "flash-mode-mismatch"
+
+    func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
+        guard let (index, call) = context.failedCall else { return nil }
+        let events = context.flashEvents().filter { $0.entry.call == index }
+        var misses: [(entry: TraceEntry, event: FlashEvent)] = []
+        for e in events {
+            switch e.event {
+            case .instructionNotUnderstood(_, let lines, let qpi) where qpi ? lines < 4 : lines == 4:
+                misses.append(e)
+            case .commandDecoded:
+                // The flash heard the loader after these: they did not decide the failure.
+                misses.removeAll()
+            default:
+                break
+            }
+        }
+        guard let first = misses.first, case .instructionNotUnderstood(_, let lines, let qpi) = first.event else { return nil }
+        let opcodes = misses.compactMap { if case .instructionNotUnderstood(let op, _, _) = $0.event { op } else { nil } }
+        // The call ended as the programmer ends it (returned, or its timeout while the loader
+        // waited on a flash that could not hear it), or the lab's budget stopped a loader that
+        // kept resending: not a budget cut right after a one-off recovery sequence.
+        let decided: Bool = switch call.outcome {
+        case .returned, .deviceTimeExceeded: true
+        case .budgetExhausted: Set(opcodes).count < opcodes.count
+        default: false
+        }
+        guard decided else { return nil }
+        let part = FlashPart.part(named: context.session.options.board.flash) ?? .is25lp512m
+        var distinct: [String] = []
+        for op in opcodes.map({ String(format: "%02Xh", $0) }) where !distinct.contains(op) { distinct.append(op) }
+        let evidence = misses.prefix(4).map { context.evidence($0.entry, $0.event.message) }
+            + (misses.count > 4 ? ["… and \(misses.count - 4) more"] : [])
+        let message: String
+        if qpi {
+            let leftover = context.session.options.leftoverFlashModes.contains(.qpi) ? " (left there by an earlier run or the application: --leftover qpi)" : ""
+            let exit = part.commands.first { $0.operation == .exitQPI }.map { String(format: "its QPI exit (%02Xh on 4 lines)", $0.opcode) } ?? "a reset (66h, 99h) on 4 lines"
+            message = "the \(part.name) is in QPI mode\(leftover) and the loader sends its instructions on \(lines) line\(lines == 1 ? "" : "s") (\(distinct.prefix(6).joined(separator: ", "))): the flash samples 4 lines and ignores every one of them; send \(exit) before the first 1-line command, as a loader must when it cannot know the flash's mode"
+        } else {
+            let enter = part.commands.first { $0.operation == .enterQPI }.map { String(format: "%02Xh", $0.opcode) } ?? "its QPI entry"
+            message = "the loader sends instructions on \(lines) lines (\(distinct.prefix(6).joined(separator: ", "))) while the \(part.name) is in SPI mode: the flash samples IO0 only and ignores them; enter QPI first (\(enter) on 1 line) or send them on 1 line"
+        }
+        return SessionFinding(code: code, severity: .error, message: message, call: context.label(first.entry.call), evidence: evidence)
+    }
+}
+
 /// `write-not-enabled`: program/erase/register write without WEL (§A.4).
 struct WriteNotEnabledRule: FlashEventRule {
     let code = "write-not-enabled"
