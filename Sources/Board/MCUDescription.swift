@@ -96,12 +96,15 @@ public struct MCUDescription: Hashable, Sendable, CustomStringConvertible {
     /// Without an OCTOSPIM the lines are OCTOSPI1's own, and which nibble carries a flash
     /// is CR.FSEL's business.
     public func carriers(of signal: FlashSignal, pin: Pin) -> [OCTOSPIMPinMap.Entry] {
-        pinTable.filter { entry in
-            guard entry.pin == pin else { return false }
-            guard let k = signal.ioLine else { return entry.signal == signal }
-            guard let line = entry.signal.ioLine else { return false }
-            return line % 4 == k % 4
-        }
+        pinTable.filter { $0.pin == pin && Self.entry($0, canCarry: signal) }
+    }
+
+    /// Whether a pin that carries `entry`'s port signal can carry the flash's `signal` (see
+    /// `carriers(of:pin:)`): the same signal, or an IO line of the same nibble position.
+    public static func entry(_ entry: OCTOSPIMPinMap.Entry, canCarry signal: FlashSignal) -> Bool {
+        guard let k = signal.ioLine else { return entry.signal == signal }
+        guard let line = entry.signal.ioLine else { return false }
+        return line % 4 == k % 4
     }
 
     /// The port signal a board's `pin` on alternate function `af` carries for the flash's

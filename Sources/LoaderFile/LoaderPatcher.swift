@@ -149,9 +149,10 @@ public struct LoaderPatcher: Sendable {
             throw .unsupportedBoard(file: file, reason: "pins: the board wires only the flash's IO0 and IO1 (no io2/io3); our loader erases and programs over four lines")
         }
         guard board.isWiredInOrderOnOnePort else {
-            let where_ = board.pins.keys.sorted { FlashSignal.allCases.firstIndex(of: $0)! < FlashSignal.allCases.firstIndex(of: $1)! }
-                .compactMap { s in board.carrier(of: s).flatMap { c in c.port != board.octospi.port || c.signal != s ? "\(s) on \(c.pin) (port \(c.port) \(c.signal))" : nil } }
-            throw .unsupportedBoard(file: file, reason: "pins: our loader drives every signal through OCTOSPIM port \(board.octospi.port), each flash line on the port's own line; this board has " + where_.joined(separator: ", "))
+            let elsewhere = FlashSignal.allCases.compactMap { s in
+                board.carrier(of: s).flatMap { c in c.port != board.octospi.port || c.signal != s ? "\(s) on \(c.pin) (port \(c.port) \(c.signal))" : nil }
+            }
+            throw .unsupportedBoard(file: file, reason: "pins: our loader drives every signal through OCTOSPIM port \(board.octospi.port), each flash line on the port's own line; this board has " + elsewhere.joined(separator: ", "))
         }
         guard let divider = UInt16(exactly: board.clock.octospiDivider),
               let problem = LoaderClockRules.problem(sysclkHz: board.clock.sysclkHz, octospiDivider: divider)

@@ -248,12 +248,7 @@ public final class FlashSignalPath {
     /// the OCTOSPIM routes from this OCTOSPI (without one: whose line drives it).
     private func permissiveBlockage(of signal: FlashSignal, instance: Int, fsel: Bool) -> SoCEvent? {
         let candidates = mcu.pinTable.filter { entry in
-            guard mcu.ports.contains(entry.port) else { return false }
-            if let k = signal.ioLine {
-                guard let line = entry.signal.ioLine, line % 4 == k % 4 else { return false }
-            } else if entry.signal != signal {
-                return false
-            }
+            guard mcu.ports.contains(entry.port), MCUDescription.entry(entry, canCarry: signal) else { return false }
             return mcu.hasOCTOSPIM
                 ? routes(entry.port, signal, carrier: entry.signal, instance: instance, fsel: fsel)
                 : lineMismatch(signal, carrier: entry.signal, fsel: fsel) == nil

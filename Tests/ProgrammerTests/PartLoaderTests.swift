@@ -73,6 +73,19 @@ struct PartLoaderTests {
         }
     }
 
+    /// The failing call holds wrong-mode instructions, but the flash understood the loader
+    /// after them: they decided nothing. Our quad loader's Init sends 66h/99h on 4 lines to a
+    /// flash in SPI, then reads the ID and SFDP of an octal part it does not drive and returns 0.
+    @Test("A recovery reset before a failure the flash did hear is not flash-mode-mismatch: our loader gives up on an MX25LM51245G for its own reason")
+    func recoveryResetBeforeAnotherFailure() throws {
+        var options = Self.options(part: "MX25LM51245G")
+        options.board.schema = 2
+        let report = try ProgrammerSession(loader: Fixtures.ourLoader(), image: Fixtures.trickyImage, imageName: "tricky.hex", options: options).run()
+        #expect(report.result == "failed")
+        #expect(report.findings.first?.code == "flash-part-mismatch", "\(report.findings.map(\.code))")
+        #expect(!report.findings.contains { $0.code == "flash-mode-mismatch" }, "\(report.findings.map(\.code))")
+    }
+
     @Test("MT25QL512ABB: a program error in the flag status register that the loader ignores is flash-error-ignored")
     func micronFlagStatusIgnored() throws {
         let faults = FlashFaultInjection(failingPrograms: [0x2000..<0x2100])

@@ -2,6 +2,13 @@ import Foundation
 import NORFlash
 
 /// A rule that fires on one kind of flash event.
+extension DiagnosisContext {
+    /// The first four flash events as evidence, then how many more there were.
+    func evidence(_ hits: [(entry: TraceEntry, event: FlashEvent)]) -> [String] {
+        hits.prefix(4).map { evidence($0.entry, $0.event.message) } + (hits.count > 4 ? ["… and \(hits.count - 4) more"] : [])
+    }
+}
+
 protocol FlashEventRule: DiagnosisRule {
     func matches(_ event: FlashEvent) -> Bool
     func message(_ first: FlashEvent, count: Int) -> String
@@ -11,8 +18,7 @@ extension FlashEventRule {
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         let hits = context.flashEvents().filter { matches($0.event) }
         guard let first = hits.first else { return nil }
-        let evidence = hits.prefix(4).map { context.evidence($0.entry, $0.event.message) }
-            + (hits.count > 4 ? ["… and \(hits.count - 4) more"] : [])
+        let evidence = context.evidence(Array(hits))
         return SessionFinding(code: code, severity: context.mistakeSeverity, message: message(first.event, count: hits.count),
                               call: context.label(first.entry.call), evidence: evidence)
     }
@@ -27,8 +33,7 @@ struct QuadNotEnabledRule: DiagnosisRule {
     func evaluate(_ context: DiagnosisContext) -> SessionFinding? {
         let hits = context.flashEvents().filter { if case .quadWithoutQE = $0.event { return true }; return false }
         guard let first = hits.first else { return nil }
-        let evidence = hits.prefix(4).map { context.evidence($0.entry, $0.event.message) }
-            + (hits.count > 4 ? ["… and \(hits.count - 4) more"] : [])
+        let evidence = context.evidence(Array(hits))
         let board = context.session.options.board
         let part = FlashPart.part(named: board.flash) ?? .is25lp512m
         // On a board without IO2/IO3 setting QE would not have helped (and would turn inputs
@@ -100,8 +105,7 @@ struct FlashModeMismatchRule: DiagnosisRule {
         let part = FlashPart.part(named: context.session.options.board.flash) ?? .is25lp512m
         var distinct: [String] = []
         for op in opcodes.map({ String(format: "%02Xh", $0) }) where !distinct.contains(op) { distinct.append(op) }
-        let evidence = misses.prefix(4).map { context.evidence($0.entry, $0.event.message) }
-            + (misses.count > 4 ? ["… and \(misses.count - 4) more"] : [])
+        let evidence = context.evidence(misses)
         let message: String
         if qpi {
             let leftover = context.session.options.leftoverFlashModes.contains(.qpi) ? " (left there by an earlier run or the application: --leftover qpi)" : ""
