@@ -27,13 +27,13 @@ let package = Package(
             pkgConfig: "unicorn",
             providers: [.apt(["libunicorn-dev"]), .brew(["unicorn"])]
         ),
-        // Unicorn 2.0.1's per-store page-lock bookkeeping, skipped (CUnicornStoreLocks.h says why).
-        .target(name: "CUnicornStoreLocks", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Unicorn 2.0.1's slow path for every guest store, shortened (CUnicornStores.h says how).
+        .target(name: "CUnicornStores", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "VirtualTime", swiftSettings: hotPath),
         .target(name: "ELF", swiftSettings: strict),
         .target(name: "FirmwareImage", dependencies: ["ELF"], swiftSettings: strict),
         .target(name: "LoaderFile", dependencies: ["ELF", "Board"], swiftSettings: strict),
-        .target(name: "CortexM", dependencies: ["CUnicorn", "CUnicornStoreLocks", "VirtualTime"], swiftSettings: hotPath),
+        .target(name: "CortexM", dependencies: ["CUnicorn", "CUnicornStores", "VirtualTime"], swiftSettings: hotPath),
         .target(name: "NORFlash", dependencies: ["VirtualTime"], swiftSettings: hotPath),
         .target(name: "Board", dependencies: ["NORFlash"], swiftSettings: strict),
         .target(name: "STM32U5", dependencies: ["CortexM", "NORFlash", "Board", "VirtualTime"], swiftSettings: hotPath),

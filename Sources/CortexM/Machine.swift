@@ -1,5 +1,5 @@
 import CUnicorn
-import CUnicornStoreLocks
+import CUnicornStores
 import VirtualTime
 
 /// An emulated Cortex-M33: Unicorn 2.0.1 for the instructions, the machine for everything
@@ -50,8 +50,10 @@ public final class Machine {
     /// Peripheral accesses the emulated core made since the machine was built (folded wait
     /// loops' replayed ones not counted): with `ramStores`, what a session's host time follows.
     public var busAccesses: UInt64 { run.busAccesses }
-    /// Guest stores to RAM since the machine was built, counted where Unicorn takes them
-    /// through its page-lock path (only while `skipsStoreLocks`; zero otherwise).
+    /// Guest stores to RAM since the machine was built that left the translated code for
+    /// Unicorn's store helper and its self-modifying-code check (`CUnicornStores`): stores to
+    /// pages that hold code, and all of them while a memory hook must see each one. Counted
+    /// only while `skipsStoreLocks`; zero otherwise.
     public var ramStores: UInt64 { run.ramStores }
 
     let engine: OpaquePointer
@@ -72,11 +74,13 @@ public final class Machine {
     /// Decoded load/store of each PC that reached a Device-region MMIO callback (nil: not one
     /// the decoder covers). Cleared with the translations when code is rewritten.
     var accessRecipes: [UInt32: LoadStoreDecoder.Recipe?] = [:]
-    /// The last PC looked up there and its recipe: a byte-per-DR copy or a status poll asks
-    /// for one PC again and again, and hashing it was ~1 % of a third-party loader's session.
-    /// An odd PC is never a Thumb instruction's: the cache starts empty.
-    var lastRecipePC: UInt32 = 1
-    var lastRecipe: LoadStoreDecoder.Recipe?
+    /// The recipes last looked up there, direct-mapped by PC: a byte-per-DR copy asks for its
+    /// status read and its data write in turn, again and again, and hashing each was ~1 % of
+    /// a third-party loader's session (a one-entry cache missed every time). An odd PC is
+    /// never a Thumb instruction's: the cache starts empty.
+    var recipeCachePCs = [UInt32](repeating: 1, count: Machine.recipeCacheSize)
+    var recipeCache = [LoadStoreDecoder.Recipe?](repeating: nil, count: Machine.recipeCacheSize)
+    static let recipeCacheSize = 64
     // Per-call run state and block profile, touched by the hooks on every block: kept in
     // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
     private let runStorage: UnsafeMutablePointer<RunState>
@@ -90,13 +94,24 @@ public final class Machine {
         unsafeMutableAddress { profileStorage }
     }
     let hot: UnsafeMutablePointer<HotState>
-    /// Guest stores skip Unicorn 2.0.1's page-lock bookkeeping (`CUnicornStoreLocks`): the
-    /// same emulation, about a third of a store's host cost. Off only to compare both.
+    /// Guest stores skip Unicorn 2.0.1's page-lock bookkeeping, and stores to RAM pages that
+    /// hold no code take the translated code's inline path instead of the store helper
+    /// (`CUnicornStores`): the same emulation, a fraction of a store's host cost. Off only to
+    /// compare both.
     public var skipsStoreLocks = true
-    /// Whether libunicorn's page-lock calls reach `CUnicornStoreLocks` (Linux: yes).
-    public static var storeLocksInterposed: Bool { loaderlab_store_locks_interposed() }
-    /// Page-lock collections this thread skipped so far (one per guest store to RAM).
-    public static var storeLockCollectionsSkipped: UInt64 { loaderlab_store_locks_skipped_count() }
+    /// Whether libunicorn's calls reach `CUnicornStores` (Linux: yes).
+    public static var storePathInterposed: Bool { loaderlab_store_path_interposed() }
+    /// Stores this thread sent through the store helper's self-modifying-code check with the
+    /// page-lock bookkeeping skipped.
+    public static var slowStoresOnThisThread: UInt64 { loaderlab_store_path_slow_stores() }
+    /// 1 KiB pages code was looked up or translated in (what keeps its stores on the slow path).
+    public var codePages: UInt64 { loaderlab_store_path_code_pages(storePath) }
+    /// TLB fills of RAM pages that were made dirty, so that stores there stay inline.
+    public var dirtyPageFills: UInt64 { loaderlab_store_path_dirty_fills(storePath) }
+    /// The code pages of this machine's engine (`CUnicornStores`).
+    let storePath: OpaquePointer?
+    /// Stores to data pages take the inline path in this run: what `enterStorePath` chose.
+    var fastStoresInRun = false
     /// Breakpoints, watchpoints and stepping; nil (and no debug hooks) unless a debugger
     /// was enabled (`MachineDebugger.swift`).
     var debugState: DebugState? {
@@ -126,6 +141,7 @@ public final class Machine {
         runStorage.initialize(to: RunState())
         profileStorage = UnsafeMutablePointer<BlockProfile>.allocate(capacity: 1)
         profileStorage.initialize(to: BlockProfile())
+        storePath = loaderlab_store_path_create()
         var handle: OpaquePointer?
         let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)
         let err = uc_open(UC_ARCH_ARM, mode, &handle)
@@ -135,6 +151,7 @@ public final class Machine {
             runStorage.deallocate()
             profileStorage.deinitialize(count: 1)
             profileStorage.deallocate()
+            loaderlab_store_path_destroy(storePath)
             throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
         }
         engine = handle
@@ -151,6 +168,7 @@ public final class Machine {
     deinit {
         for hook in hooks { uc_hook_del(engine, hook) }
         uc_close(engine)
+        loaderlab_store_path_destroy(storePath)
         hot.deinitialize(count: 1)
         hot.deallocate()
         runStorage.deinitialize(count: 1)
@@ -366,8 +384,7 @@ public final class Machine {
     /// Code was rewritten: its decoded loads and stores no longer hold.
     func forgetAccessRecipes() {
         accessRecipes.removeAll()
-        lastRecipePC = 1
-        lastRecipe = nil
+        for i in recipeCachePCs.indices { recipeCachePCs[i] = 1 }
     }
 
     /// The device registers read at least `minimum` times in a row with the same value

@@ -1,5 +1,5 @@
 import CUnicorn
-import CUnicornStoreLocks
+import CUnicornStores
 import VirtualTime
 
 extension Machine {
@@ -60,14 +60,17 @@ extension Machine {
             // The clock moved outside the core (the host, a WFI sleep): the hook's copy follows.
             run.now = clock.now
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
-            loaderlab_store_locks_set_skipped(skipsStoreLocks)
+            // Memory hooks that must see every store (the debugger's, the Device-region ones)
+            // keep stores on the store helper.
+            fastStoresInRun = skipsStoreLocks && debugState == nil && deviceHooks.isEmpty && storePath != nil
+            loaderlab_store_path_enter(storePath, skipsStoreLocks, fastStoresInRun)
             // A fold in progress never spans two runs: a stop (WFI, an exception) breaks a turn.
             foldReset()
-            let storesBefore = loaderlab_store_locks_skipped_count()
+            let storesBefore = loaderlab_store_path_slow_stores()
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
-            run.ramStores &+= loaderlab_store_locks_skipped_count() &- storesBefore
+            run.ramStores &+= loaderlab_store_path_slow_stores() &- storesBefore
             foldEndRun()
-            loaderlab_store_locks_set_skipped(false)
+            loaderlab_store_path_leave()
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
             // until an interrupt. WFE is treated as a NOP (its event register is usually set).
             // Unicorn 2.0.1 returns UC_ERR_OK after WFI and UC_ERR_INSN_INVALID after WFE, with

@@ -54,7 +54,7 @@ struct RunState {
     var totalInstructions: UInt64 = 0
     /// Backs `Machine.busAccesses`: MMIO callbacks, the emulator's costliest exits.
     var busAccesses: UInt64 = 0
-    /// Backs `Machine.ramStores`: guest stores to RAM, each on Unicorn 2.0.1's slow path.
+    /// Backs `Machine.ramStores`: guest stores to RAM that took Unicorn 2.0.1's slow path.
     var ramStores: UInt64 = 0
     static let hostCheckInterval = 4096
 }
@@ -159,12 +159,13 @@ extension Machine {
     func misalignedDeviceAccess(write: Bool) -> LoadStoreDecoder.Access? {
         let pc = hot.pointee.lastPC
         let recipe: LoadStoreDecoder.Recipe?
-        if pc == lastRecipePC {
-            recipe = lastRecipe
+        let slot = Int(truncatingIfNeeded: (pc >> 1) & UInt32(Machine.recipeCacheSize - 1))
+        if recipeCachePCs[slot] == pc {
+            recipe = recipeCache[slot]
         } else if let cached = accessRecipes[pc] {
             recipe = cached
-            lastRecipePC = pc
-            lastRecipe = cached
+            recipeCachePCs[slot] = pc
+            recipeCache[slot] = cached
         } else {
             let bytes = (try? readMemory(at: pc, count: 4)) ?? (try? readMemory(at: pc, count: 2)) ?? []
             recipe = bytes.count >= 2
@@ -172,8 +173,8 @@ extension Machine {
                                           bytes.count >= 4 ? UInt16(bytes[2]) | UInt16(bytes[3]) << 8 : 0)
                 : nil
             accessRecipes[pc] = .some(recipe)
-            lastRecipePC = pc
-            lastRecipe = recipe
+            recipeCachePCs[slot] = pc
+            recipeCache[slot] = recipe
         }
         guard let recipe, recipe.bytes > 1, recipe.isWrite == write else { return nil }
         let access = LoadStoreDecoder.access(recipe, pc: pc) { readRegister(CoreRegister.general($0)) }

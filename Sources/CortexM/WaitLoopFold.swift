@@ -1,4 +1,5 @@
 import CUnicorn
+import CUnicornStores
 import VirtualTime
 
 /// Folding a software wait loop into a jump of the virtual clock.
@@ -143,8 +144,10 @@ extension Machine {
     }
 
     /// Back to idle; `cooldown` reads pass before the next search. The RAM write hooks stay
-    /// until the run ends (`foldEndRun`).
+    /// until the run ends (`foldEndRun`), but only a check needs every store to reach them:
+    /// stores to data pages take the inline path again until the next check.
     func foldReset(cooldown: Int = 0) {
+        if fold.phase == .checking, fastStoresInRun { loaderlab_store_path_set_fast_stores(true) }
         fold.phase = .idle
         fold.cooldown = cooldown
         fold.marks.removeAll(keepingCapacity: true)
@@ -286,9 +289,12 @@ extension Machine {
         fold.checkStart = WaitLoopFold.Mark(state: state, time: clock.now, instructions: run.totalInstructions, index: 0)
         fold.executionsAtCheck = profile.records.map(\.executions)
         fold.written.removeAll(keepingCapacity: true)
+        // The hooks see the stores of blocks already translated only where those stores reach
+        // Unicorn's store helper: every store does while the inline path is off (its dirty TLB
+        // entries flushed), until the check ends (`foldReset`).
+        loaderlab_store_path_set_fast_stores(false)
         guard fold.writeHooks.isEmpty else { return }
-        // Added inside an MMIO callback, the hooks see the stores of blocks already translated
-        // (Unicorn 2.0.1 calls them from its store helper, which every RAM store goes through).
+        // Added inside an MMIO callback, they are called for blocks already translated.
         let context = Unmanaged.passUnretained(self).toOpaque()
         for region in regions where region.kind == .ram {
             var hook: uc_hook = 0

@@ -2,10 +2,11 @@ import CortexM
 import Testing
 import VirtualTime
 
-/// The machine's two shortcuts around Unicorn 2.0.1's costs give the same emulation as the
-/// slow way: Device-memory alignment checked in the MMIO callbacks by decoding the
-/// instruction (no memory hooks, so RAM accesses stay on Unicorn's fast path) against the
-/// memory hooks; guest stores without the page-lock bookkeeping against with it.
+/// The machine's shortcuts around Unicorn 2.0.1's costs give the same emulation as the slow
+/// way: Device-memory alignment checked in the MMIO callbacks by decoding the instruction (no
+/// memory hooks, so RAM accesses stay on Unicorn's fast path) against the memory hooks;
+/// guest stores without the page-lock bookkeeping, and stores to pages without code on the
+/// inline path, against every store through the store helper.
 @Suite("Machine fast paths")
 struct FastPathTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -96,16 +97,65 @@ struct FastPathTests {
         #expect(r0 == 5)
     }
 
-    #if os(Linux)
-    @Test("On Linux libunicorn's page-lock calls reach the lab's definitions, and guest stores skip them")
-    func storeLocksAreInterposed() throws {
-        #expect(Machine.storeLocksInterposed)
-        let before = Machine.storeLockCollectionsSkipped
+    /// Stores `r1` and `r2` as the two halfwords at `r0` (a page of its own), then calls
+    /// them: `push {r4, lr}; mov r4, r0; strh r1, [r4]; strh r2, [r4, #2]; adds r4, #1;
+    /// blx r4; pop {r4, pc}`.
+    static let writeAndRun: [UInt16] = [0xB510, 0x4604, 0x8021, 0x8062, 0x3401, 0x47A0, 0xBD10]
+    /// A 1 KiB page of its own, away from the code (0x2000_0100) and the stack (below 0x2000_8000).
+    static let dataPage: UInt32 = 0x2000_0C00
+
+    /// The guest writes a routine into a page that held only data (so its stores there took
+    /// the inline path), runs it, then rewrites it and runs it again.
+    static func runWrittenThenRewritten(skipping: Bool) throws -> (outcomes: [CallOutcome], dirtyFills: UInt64, codePages: UInt64) {
         let machine = try Bench.machine()
-        // push {r4, lr}; pop {r4, pc}: two stores to the stack.
-        try Bench.load([0xB510, 0xBD10], into: machine)
-        guard case .returned = Bench.call(machine) else { Issue.record("the call did not return"); return }
-        #expect(Machine.storeLockCollectionsSkipped > before)
+        machine.skipsStoreLocks = skipping
+        try Bench.load(Self.writeAndRun, into: machine)
+        let outcomes = [Bench.call(machine, arguments: [Self.dataPage, 0x2001, 0x4770]),   // movs r0, #1; bx lr
+                        Bench.call(machine, arguments: [Self.dataPage, 0x2005, 0x4770])]   // movs r0, #5; bx lr
+        return (outcomes, machine.dirtyPageFills, machine.codePages)
+    }
+
+    @Test("Code the guest writes into a data page and later rewrites runs as rewritten, with and without the inline store path")
+    func codeWrittenIntoADataPage() throws {
+        let fast = try Self.runWrittenThenRewritten(skipping: true)
+        let slow = try Self.runWrittenThenRewritten(skipping: false)
+        #expect(fast.outcomes == slow.outcomes)
+        guard fast.outcomes.count == 2, case .returned(let first, _) = fast.outcomes[0], case .returned(let second, _) = fast.outcomes[1] else {
+            Issue.record("expected two returns, got \(fast.outcomes)")
+            return
+        }
+        #expect(first == 1)
+        #expect(second == 5, "the rewrite must invalidate the routine's translation")
+        #expect(fast.dirtyFills > 0, "the data page's first stores took the inline path")
+        #expect(slow.dirtyFills == 0)
+        #expect(fast.codePages >= 2, "the caller's page and the written one")
+    }
+
+    @Test("Stores to a page without code stay off Unicorn's store helper; stores to a code page do not")
+    func dataStoresTakeTheInlinePath() throws {
+        func run(skipping: Bool, storeTo address: UInt32) throws -> (slowStores: UInt64, dirtyFills: UInt64) {
+            let machine = try Bench.machine()
+            machine.skipsStoreLocks = skipping
+            // str r1, [r0]; str r1, [r0, #4]; bx lr
+            try Bench.load([0x6001, 0x6041, 0x4770], into: machine)
+            guard case .returned = Bench.call(machine, arguments: [address, 7]) else {
+                Issue.record("the call did not return")
+                return (0, 0)
+            }
+            return (machine.ramStores, machine.dirtyPageFills)
+        }
+        let data = try run(skipping: true, storeTo: Self.dataPage)
+        #expect(data.slowStores == 0)
+        #expect(data.dirtyFills > 0)
+        // The code's own page: both stores reach the self-modifying-code check.
+        let code = try run(skipping: true, storeTo: Bench.codeBase + 0x40)
+        #expect(code.slowStores == 2)
+    }
+
+    #if os(Linux)
+    @Test("On Linux libunicorn's store-path calls reach the lab's definitions")
+    func storePathIsInterposed() throws {
+        #expect(Machine.storePathInterposed)
     }
     #endif
 }

@@ -61,6 +61,8 @@ struct WaitLoopFoldTests {
         var retired: UInt64
         var end: DeviceTime
         var statistics: WaitLoopFoldStatistics
+        /// Guest stores that reached Unicorn's store helper (`Machine.ramStores`).
+        var slowStores: UInt64
     }
 
     /// `program` against a flag that clears at `readyAt`, or never (`stuck`).
@@ -73,7 +75,7 @@ struct WaitLoopFoldTests {
         try Bench.load(program, into: machine)
         let outcome = Bench.call(machine, budget: budget)
         return Run(outcome: outcome, reads: flag.reads.map(\.description), retired: machine.totalInstructions,
-                   end: machine.clock.now, statistics: machine.waitLoopFoldStatistics)
+                   end: machine.clock.now, statistics: machine.waitLoopFoldStatistics, slowStores: machine.ramStores)
     }
 
     static func expectSame(_ fast: Run, _ slow: Run, _ what: Comment) {
@@ -131,6 +133,17 @@ struct WaitLoopFoldTests {
         let slow = try Self.run(program, folds: false)
         #expect(fast.statistics.folds == 0)
         Self.expectSame(fast, slow, "\(kind) counter")
+    }
+
+    @Test("Only the checked turns send stores to a data page through Unicorn's store helper, not the rest of the run")
+    func storesStayInlineBetweenChecks() throws {
+        let fast = try Self.run(Self.ramCounter, folds: true)
+        let slow = try Self.run(Self.ramCounter, folds: false)
+        Self.expectSame(fast, slow, "RAM counter")
+        // One store per turn, thousands of turns, a few of them checked.
+        #expect(slow.slowStores == 0)
+        #expect(fast.slowStores > 0, "a checked turn's store reaches the fold's write hook")
+        #expect(fast.slowStores < 64, "\(fast.slowStores) stores through the store helper")
     }
 
     @Test("The device-time limit ends a folded wait, busy or stuck, at the same instruction as an unfolded one",

@@ -1,0 +1,185 @@
+#define _GNU_SOURCE
+#include "CUnicornStores.h"
+#include <dlfcn.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+// Opaque to us: QEMU's `CPUState`, `CPUARMState`, `struct uc_struct` and `struct
+// page_collection` (translate-all.c).
+struct uc_struct;
+struct page_collection;
+// tb_page_addr_t and ram_addr_t are uintptr_t on 64-bit hosts; target_ulong is 32-bit for ARM.
+typedef uintptr_t loaderlab_ram_addr;
+// QEMU's MemTxAttrs: a 32-bit struct of bit-fields, passed in one integer register.
+typedef struct { uint32_t bits; } loaderlab_mem_tx_attrs;
+
+enum {
+    // QEMU's smallest ARM target page (TARGET_PAGE_BITS_MIN): the code set's granule.
+    granuleBits = 10,
+    chunkBits = 20,
+    chunkCount = 1 << (32 - chunkBits),
+    granulesPerChunk = 1 << (chunkBits - granuleBits),
+    pageWrite = 2,  // PAGE_WRITE
+};
+
+struct loaderlab_store_path {
+    // The engine's CPUState, learned from its first TLB fill.
+    void *cpu;
+    // One bit per 1 KiB granule that code was looked up or translated in, by 1 MiB chunk.
+    uint8_t *chunks[chunkCount];
+    uint64_t codePages;
+    uint64_t dirtyFills;
+};
+
+static _Thread_local loaderlab_store_path *current = NULL;
+static _Thread_local bool skipLocks = false;
+static _Thread_local bool fastStores = false;
+static _Thread_local uint64_t slowStores = 0;
+
+// What a skipped lock returns; the unlock recognizes it. Callers only hand the collection
+// back to page_collection_unlock (unicorn-engine/unicorn#1838 review).
+static char skippedCollection;
+
+typedef struct page_collection *(*lock_fn)(struct uc_struct *, loaderlab_ram_addr, loaderlab_ram_addr);
+typedef void (*unlock_fn)(struct page_collection *);
+typedef loaderlab_ram_addr (*code_page_fn)(void *, uint32_t);
+typedef void (*set_page_fn)(void *, uint32_t, uint64_t, loaderlab_mem_tx_attrs, int, int, uint32_t);
+
+// libunicorn's own definitions, looked up once (every thread finds the same ones).
+static _Atomic(lock_fn) realLock = NULL;
+static _Atomic(unlock_fn) realUnlock = NULL;
+static _Atomic(code_page_fn) realCodePage = NULL;
+static _Atomic(set_page_fn) realSetPage = NULL;
+
+#define LOOK_UP(slot, type, name)                                              \
+    type found = atomic_load_explicit(&slot, memory_order_relaxed);           \
+    if (found == NULL) {                                                       \
+        found = (type)dlsym(RTLD_NEXT, name);                                  \
+        atomic_store_explicit(&slot, found, memory_order_relaxed);            \
+    }
+
+// Exported by libunicorn 2.0.1 (not through its public header).
+void tlb_set_dirty_arm(void *cpu, uint32_t vaddr);
+void tlb_flush_page_arm(void *cpu, uint32_t vaddr);
+void tlb_flush_arm(void *cpu);
+
+struct page_collection *page_collection_lock_arm(struct uc_struct *uc, loaderlab_ram_addr start, loaderlab_ram_addr end);
+void page_collection_unlock_arm(struct page_collection *set);
+loaderlab_ram_addr get_page_addr_code_arm(void *env, uint32_t addr);
+void tlb_set_page_with_attrs_arm(void *cpu, uint32_t vaddr, uint64_t paddr, loaderlab_mem_tx_attrs attrs,
+                                 int prot, int mmuIndex, uint32_t size);
+
+loaderlab_store_path *loaderlab_store_path_create(void) {
+    return calloc(1, sizeof(loaderlab_store_path));
+}
+
+void loaderlab_store_path_destroy(loaderlab_store_path *path) {
+    if (path == NULL) return;
+    if (current == path) current = NULL;
+    for (size_t i = 0; i < chunkCount; i++) free(path->chunks[i]);
+    free(path);
+}
+
+void loaderlab_store_path_enter(loaderlab_store_path *path, bool skip, bool fast) {
+    current = path;
+    skipLocks = skip;
+    fastStores = fast && path != NULL;
+}
+
+void loaderlab_store_path_leave(void) {
+    current = NULL;
+    skipLocks = false;
+    fastStores = false;
+}
+
+void loaderlab_store_path_set_fast_stores(bool allowed) {
+    loaderlab_store_path *path = current;
+    if (path == NULL || fastStores == allowed) return;
+    fastStores = allowed;
+    // Off: the entries made dirty go, so every store reaches store_helper (and its hooks).
+    // On: clean entries go, so data pages are refilled dirty.
+    if (path->cpu != NULL) tlb_flush_arm(path->cpu);
+}
+
+uint64_t loaderlab_store_path_slow_stores(void) { return slowStores; }
+uint64_t loaderlab_store_path_code_pages(const loaderlab_store_path *path) { return path ? path->codePages : 0; }
+uint64_t loaderlab_store_path_dirty_fills(const loaderlab_store_path *path) { return path ? path->dirtyFills : 0; }
+
+bool loaderlab_store_path_interposed(void) {
+    return dlsym(RTLD_DEFAULT, "page_collection_lock_arm") == (void *)&page_collection_lock_arm
+        && dlsym(RTLD_DEFAULT, "page_collection_unlock_arm") == (void *)&page_collection_unlock_arm
+        && dlsym(RTLD_DEFAULT, "get_page_addr_code_arm") == (void *)&get_page_addr_code_arm
+        && dlsym(RTLD_DEFAULT, "tlb_set_page_with_attrs_arm") == (void *)&tlb_set_page_with_attrs_arm;
+}
+
+static bool isCodeGranule(const loaderlab_store_path *path, uint32_t address) {
+    const uint8_t *chunk = path->chunks[address >> chunkBits];
+    if (chunk == NULL) return false;
+    uint32_t granule = (address >> granuleBits) & (granulesPerChunk - 1);
+    return (chunk[granule >> 3] >> (granule & 7)) & 1;
+}
+
+// False when the bitmap could not be allocated: the caller then keeps the fast path off.
+static bool markCodeGranule(loaderlab_store_path *path, uint32_t address) {
+    uint8_t **chunk = &path->chunks[address >> chunkBits];
+    if (*chunk == NULL) {
+        *chunk = calloc(granulesPerChunk / 8, 1);
+        if (*chunk == NULL) return false;
+    }
+    uint32_t granule = (address >> granuleBits) & (granulesPerChunk - 1);
+    (*chunk)[granule >> 3] |= (uint8_t)(1u << (granule & 7));
+    path->codePages += 1;
+    return true;
+}
+
+struct page_collection *page_collection_lock_arm(struct uc_struct *uc, loaderlab_ram_addr start, loaderlab_ram_addr end) {
+    if (skipLocks) {
+        slowStores += 1;
+        return (struct page_collection *)&skippedCollection;
+    }
+    LOOK_UP(realLock, lock_fn, "page_collection_lock_arm")
+    return found ? found(uc, start, end) : (struct page_collection *)&skippedCollection;
+}
+
+void page_collection_unlock_arm(struct page_collection *set) {
+    if (set == (struct page_collection *)&skippedCollection) return;
+    LOOK_UP(realUnlock, unlock_fn, "page_collection_unlock_arm")
+    if (found != NULL) found(set);
+}
+
+// QEMU asks for a page's RAM address before it looks up a translation there (tb_htable_lookup)
+// and before it translates one (tb_gen_code, both pages of a block that crosses one), so a
+// page is recorded before any translation from it exists. On ARMv8-M virtual and physical
+// addresses are one. Its TLB entry may have been made dirty while it held data only: flushed,
+// it is refilled clean, and a store there reaches the self-modifying-code check again.
+loaderlab_ram_addr get_page_addr_code_arm(void *env, uint32_t addr) {
+    loaderlab_store_path *path = current;
+    if (path != NULL && !isCodeGranule(path, addr)) {
+        if (!markCodeGranule(path, addr)) fastStores = false;
+        if (path->cpu != NULL) tlb_flush_page_arm(path->cpu, addr);
+    }
+    LOOK_UP(realCodePage, code_page_fn, "get_page_addr_code_arm")
+    return found ? found(env, addr) : (loaderlab_ram_addr)-1;
+}
+
+void tlb_set_page_with_attrs_arm(void *cpu, uint32_t vaddr, uint64_t paddr, loaderlab_mem_tx_attrs attrs,
+                                 int prot, int mmuIndex, uint32_t size) {
+    LOOK_UP(realSetPage, set_page_fn, "tlb_set_page_with_attrs_arm")
+    if (found == NULL) return;
+    found(cpu, vaddr, paddr, attrs, prot, mmuIndex, size);
+    loaderlab_store_path *path = current;
+    if (path == NULL) return;
+    if (path->cpu == NULL) path->cpu = cpu;
+    if (!fastStores || path->cpu != cpu || !(prot & pageWrite)) return;
+    // The filled page, at least one granule (an MPU region smaller than a page gives a
+    // smaller size and an entry QEMU never caches).
+    uint32_t span = size > (1u << granuleBits) ? size : (1u << granuleBits);
+    uint32_t base = vaddr & ~(span - 1);
+    for (uint64_t a = base; a < (uint64_t)base + span; a += 1u << granuleBits) {
+        if (isCodeGranule(path, (uint32_t)a)) return;
+    }
+    // Only an entry that is exactly RAM and clean changes (not MMIO, not ROM, not watched).
+    tlb_set_dirty_arm(cpu, vaddr);
+    path->dirtyFills += 1;
+}

@@ -1,0 +1,62 @@
+#ifndef LOADERLAB_CUNICORN_STORES_H
+#define LOADERLAB_CUNICORN_STORES_H
+#include <stdbool.h>
+#include <stdint.h>
+
+// How Unicorn 2.0.1 takes a guest store to RAM, and the two shortcuts the lab takes around it.
+//
+// Unicorn 2.0.1 stubs out QEMU's dirty-memory tracking (`cpu_physical_memory_is_clean` is
+// always true, `cpu_physical_memory_test_and_clear_dirty` does nothing), so every TLB entry
+// for RAM keeps TLB_NOTDIRTY and every guest store leaves the translated code for
+// `store_helper` (a region search, the hook list) and `notdirty_write`, which builds and
+// frees a GLib tree of page locks (`page_collection_lock`/`unlock`) around the
+// self-modifying-code check (`tb_invalidate_phys_page_fast`), whether or not the page holds
+// code. Upstream QEMU marks a page dirty after its first store and sends later stores down
+// the inline fast path until code is translated there again.
+//
+// This target defines libunicorn functions that libunicorn itself calls through its PLT, so
+// that the dynamic linker binds those calls here (Linux/ELF; elsewhere nothing changes), and
+// forwards each to libunicorn's own (`dlsym(RTLD_NEXT)`):
+// - `page_collection_lock_arm`/`unlock`: the bookkeeping is skipped, as Unicorn 2.0.2 does
+//   (unicorn-engine/unicorn#1838: its page locks do nothing, one vCPU runs);
+// - `get_page_addr_code_arm`, which QEMU calls for a page before it looks up or translates
+//   code there: the page is recorded as a code page and its TLB entry flushed;
+// - `tlb_set_page_with_attrs_arm`, every TLB fill: a RAM page that never held code gets its
+//   write entry marked dirty (libunicorn's exported `tlb_set_dirty_arm`, what QEMU's own
+//   `notdirty_write` calls for a clean page), so stores to it take the inline fast path.
+//   Pages that hold code keep TLB_NOTDIRTY: a store there still invalidates translations.
+//
+// Each shortcut applies only on the thread that entered a machine's store path and only for
+// that machine's engine; a memory hook that must see every store turns the fast path off
+// (Unicorn calls UC_HOOK_MEM_WRITE hooks from `store_helper`, which a fast-path store of
+// code translated before the hook was added never reaches).
+
+typedef struct loaderlab_store_path loaderlab_store_path;
+
+/// One per Unicorn engine: the code pages its translations came from.
+loaderlab_store_path *loaderlab_store_path_create(void);
+void loaderlab_store_path_destroy(loaderlab_store_path *path);
+
+/// Guest code of `path`'s engine runs on this thread until `loaderlab_store_path_leave`.
+/// `skipLocks`: skip the page-lock bookkeeping; `fastStores`: let stores to RAM pages that
+/// hold no code take the inline path.
+void loaderlab_store_path_enter(loaderlab_store_path *path, bool skipLocks, bool fastStores);
+void loaderlab_store_path_leave(void);
+
+/// Turns the fast path off (every store to RAM back through `store_helper`, the TLB
+/// flushed so that entries made dirty are refilled clean) or on again, for the engine that
+/// runs on this thread. Safe inside an MMIO callback.
+void loaderlab_store_path_set_fast_stores(bool allowed);
+
+/// True when libunicorn's calls reach the definitions here (Linux, ELF interposition).
+bool loaderlab_store_path_interposed(void);
+
+/// Guest stores that went through `notdirty_write` on this thread while locks were skipped.
+uint64_t loaderlab_store_path_slow_stores(void);
+
+/// Code pages recorded for `path` (tests: a page becomes one when code runs from it).
+uint64_t loaderlab_store_path_code_pages(const loaderlab_store_path *path);
+
+/// TLB fills `path`'s engine made dirty (tests: the fast path is live).
+uint64_t loaderlab_store_path_dirty_fills(const loaderlab_store_path *path);
+#endif
