@@ -93,7 +93,9 @@ public final class Machine {
         unsafeAddress { UnsafePointer(profileStorage) }
         unsafeMutableAddress { profileStorage }
     }
-    let hot: UnsafeMutablePointer<HotState>
+    /// What the per-instruction hook touches, in raw memory: the hottest callback pays no
+    /// exclusivity checks (a class's stored struct would).
+    let hot: UnsafeMutablePointer<loaderlab_hot_state>
     /// Guest stores skip Unicorn 2.0.1's page-lock bookkeeping, and stores to RAM pages that
     /// hold no code take the translated code's inline path instead of the store helper
     /// (`CUnicornStores`): the same emulation, a fraction of a store's host cost. Off only to
@@ -135,8 +137,8 @@ public final class Machine {
         log = EventLog(clock: clock)
         systemControl = SystemControlSpace(clock: clock, log: log)
         dwt = DataWatchpointTrace(clock: clock, debug: systemControl.debug, log: log)
-        hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
-        hot.initialize(to: HotState())
+        hot = UnsafeMutablePointer<loaderlab_hot_state>.allocate(capacity: 1)
+        hot.initialize(to: loaderlab_hot_state(lastPC: 0, fpWatch: false, machine: nil, checkCoprocessorAccess: coprocessorCheckCallback))
         runStorage = UnsafeMutablePointer<RunState>.allocate(capacity: 1)
         runStorage.initialize(to: RunState())
         profileStorage = UnsafeMutablePointer<BlockProfile>.allocate(capacity: 1)
@@ -155,7 +157,7 @@ public final class Machine {
             throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
         }
         engine = handle
-        hot.pointee.machine = Unmanaged.passUnretained(self)
+        hot.pointee.machine = Unmanaged.passUnretained(self).toOpaque()
         let modelErr = loaderlab_uc_set_cpu_model(engine, Int32(UC_CPU_ARM_CORTEX_M33.rawValue))
         // From here `self` is fully initialized: a throw releases it and `deinit` frees
         // the engine and the hot state.

@@ -12,16 +12,6 @@ enum StopReason {
     case hostTime
 }
 
-/// The hooks' working state for one call.
-/// What the per-instruction hook touches, kept in raw memory so that the hottest callback
-/// pays no exclusivity checks (a class's stored struct would): measured 20 → ? M instr/s.
-struct HotState {
-    var lastPC: UInt32 = 0
-    /// The current block has FP instructions: the code hook checks CPACR before each.
-    var fpWatch = false
-    var machine: Unmanaged<Machine>?
-}
-
 struct RunState {
     /// Instructions the call emulated: what the budget, a guard of host time, counts. Folded
     /// wait-loop turns are retired too (`totalInstructions`) but not emulated; those of a stuck
@@ -61,13 +51,10 @@ struct RunState {
 
 // MARK: C-convention trampolines: context is the Machine (or the MMIOMapping), unretained.
 
-let codeHookCallback: uc_cb_hookcode_t = { _, address, _, userData in
-    guard let userData else { return }
-    let hot = userData.assumingMemoryBound(to: HotState.self)
-    hot.pointee.lastPC = UInt32(truncatingIfNeeded: address)
-    if hot.pointee.fpWatch, let machine = hot.pointee.machine {
-        machine.takeUnretainedValue().checkCoprocessorAccess(UInt32(truncatingIfNeeded: address))
-    }
+/// The FP check of the per-instruction hook (`loaderlab_code_hook`), in blocks with FP instructions.
+let coprocessorCheckCallback: @convention(c) (UnsafeMutableRawPointer?, UInt32) -> Void = { machine, pc in
+    guard let machine else { return }
+    Unmanaged<Machine>.fromOpaque(machine)._withUnsafeGuaranteedRef { $0.checkCoprocessorAccess(pc) }
 }
 
 let blockHookCallback: uc_cb_hookcode_t = { _, address, size, userData in
@@ -121,7 +108,7 @@ extension Machine {
             hooks.append(hook)
         }
         var hook: uc_hook = 0
-        try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_CODE.rawValue), codeHookCallback, UnsafeMutableRawPointer(hot), 1, 0), "CODE", hook)
+        try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_CODE.rawValue), loaderlab_code_hook, UnsafeMutableRawPointer(hot), 1, 0), "CODE", hook)
         try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_BLOCK.rawValue), blockHookCallback, context, 1, 0), "BLOCK", hook)
         try check(loaderlab_uc_hook_intr(engine, &hook, interruptHookCallback, context), "INTR", hook)
         let unmapped = UC_HOOK_MEM_READ_UNMAPPED.rawValue | UC_HOOK_MEM_WRITE_UNMAPPED.rawValue | UC_HOOK_MEM_FETCH_UNMAPPED.rawValue
