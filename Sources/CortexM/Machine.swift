@@ -103,16 +103,14 @@ public final class Machine {
     public var skipsStoreLocks = true
     /// Whether libunicorn's calls reach `CUnicornStores` (Linux: yes).
     public static var storePathInterposed: Bool { loaderlab_store_path_interposed() }
-    /// Stores this thread sent through the store helper's self-modifying-code check with the
-    /// page-lock bookkeeping skipped.
-    public static var slowStoresOnThisThread: UInt64 { loaderlab_store_path_slow_stores() }
     /// 1 KiB pages code was looked up or translated in (what keeps its stores on the slow path).
     public var codePages: UInt64 { loaderlab_store_path_code_pages(storePath) }
     /// TLB fills of RAM pages that were made dirty, so that stores there stay inline.
     public var dirtyPageFills: UInt64 { loaderlab_store_path_dirty_fills(storePath) }
     /// The code pages of this machine's engine (`CUnicornStores`).
     let storePath: OpaquePointer?
-    /// Stores to data pages take the inline path in this run: what `enterStorePath` chose.
+    /// Stores to data pages take the inline path in this run (chosen in `call` before each
+    /// `uc_emu_start`; a fold check turns it off while it lasts).
     var fastStoresInRun = false
     /// Breakpoints, watchpoints and stepping; nil (and no debug hooks) unless a debugger
     /// was enabled (`MachineDebugger.swift`).

@@ -133,9 +133,8 @@ struct FastPathTests {
 
     @Test("Stores to a page without code stay off Unicorn's store helper; stores to a code page do not")
     func dataStoresTakeTheInlinePath() throws {
-        func run(skipping: Bool, storeTo address: UInt32) throws -> (slowStores: UInt64, dirtyFills: UInt64) {
+        func run(storeTo address: UInt32) throws -> (slowStores: UInt64, dirtyFills: UInt64) {
             let machine = try Bench.machine()
-            machine.skipsStoreLocks = skipping
             // str r1, [r0]; str r1, [r0, #4]; bx lr
             try Bench.load([0x6001, 0x6041, 0x4770], into: machine)
             guard case .returned = Bench.call(machine, arguments: [address, 7]) else {
@@ -144,11 +143,11 @@ struct FastPathTests {
             }
             return (machine.ramStores, machine.dirtyPageFills)
         }
-        let data = try run(skipping: true, storeTo: Self.dataPage)
+        let data = try run(storeTo: Self.dataPage)
         #expect(data.slowStores == 0)
         #expect(data.dirtyFills > 0)
         // The code's own page: both stores reach the self-modifying-code check.
-        let code = try run(skipping: true, storeTo: Bench.codeBase + 0x40)
+        let code = try run(storeTo: Bench.codeBase + 0x40)
         #expect(code.slowStores == 2)
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import NORFlash
 
-/// A rule that fires on one kind of flash event.
 extension DiagnosisContext {
     /// The first four flash events as evidence, then how many more there were.
     func evidence(_ hits: [(entry: TraceEntry, event: FlashEvent)]) -> [String] {
@@ -9,6 +8,7 @@ extension DiagnosisContext {
     }
 }
 
+/// A rule that fires on one kind of flash event.
 protocol FlashEventRule: DiagnosisRule {
     func matches(_ event: FlashEvent) -> Bool
     func message(_ first: FlashEvent, count: Int) -> String
