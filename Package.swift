@@ -29,11 +29,13 @@ let package = Package(
         ),
         // Unicorn 2.0.1's slow path for every guest store, shortened (CUnicornStores.h says how).
         .target(name: "CUnicornStores", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // A peripheral's hot registers answered in C (CBusWindow.h says how).
+        .target(name: "CBusWindow", linkerSettings: [.linkedLibrary("unicorn")]),
         .target(name: "VirtualTime", swiftSettings: hotPath),
         .target(name: "ELF", swiftSettings: strict),
         .target(name: "FirmwareImage", dependencies: ["ELF"], swiftSettings: strict),
         .target(name: "LoaderFile", dependencies: ["ELF", "Board"], swiftSettings: strict),
-        .target(name: "CortexM", dependencies: ["CUnicorn", "CUnicornStores", "VirtualTime"], swiftSettings: hotPath),
+        .target(name: "CortexM", dependencies: ["CUnicorn", "CUnicornStores", "CBusWindow", "VirtualTime"], swiftSettings: hotPath),
         .target(name: "NORFlash", dependencies: ["VirtualTime"], swiftSettings: hotPath),
         .target(name: "Board", dependencies: ["NORFlash"], swiftSettings: strict),
         .target(name: "STM32U5", dependencies: ["CortexM", "NORFlash", "Board", "VirtualTime"], swiftSettings: hotPath),

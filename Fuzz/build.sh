@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=.build/fuzz
 mkdir -p "$OUT"
-SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -package-name LoaderLab -swift-version 6 -I "$OUT" -I Sources/CUnicorn -I "$OUT/CUnicornStores")
+SAN=(-sanitize=fuzzer,address -O -g -parse-as-library -package-name LoaderLab -swift-version 6 -I "$OUT" -I Sources/CUnicorn -I "$OUT/CUnicornStores" -I "$OUT/CBusWindow")
 
 module() {  # NAME: Sources/NAME/**/*.swift -> $OUT/libNAME.a + NAME.swiftmodule
   local name=$1
@@ -31,10 +31,10 @@ cmodule() {  # NAME: Sources/NAME/*.c -> $OUT/libNAME.a, and a module map for sw
   ar rcs "$stamp" "$OUT/$name.o"
 }
 
-for c in CUnicornStores; do cmodule "$c"; done
+for c in CUnicornStores CBusWindow; do cmodule "$c"; done
 for m in VirtualTime ELF NORFlash Board FirmwareImage LoaderFile CortexM STM32U5 Programmer; do module "$m"; done
 
-LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lCUnicornStores -lFirmwareImage -lELF -lVirtualTime -lunicorn -ldl)
+LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lCUnicornStores -lCBusWindow -lFirmwareImage -lELF -lVirtualTime -lunicorn -ldl)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(loader image board session)
 for t in "${targets[@]}"; do

@@ -1,3 +1,4 @@
+import CBusWindow
 import CUnicorn
 import CUnicornStores
 import VirtualTime
@@ -50,6 +51,8 @@ public final class Machine {
     /// Peripheral accesses the emulated core made since the machine was built (folded wait
     /// loops' replayed ones not counted): with `ramStores`, what a session's host time follows.
     public var busAccesses: UInt64 { run.busAccesses }
+    /// Those of `busAccesses` a model's `BusWindow` answered in C, with no call into Swift.
+    public var busWindowAccesses: UInt64 { run.windowAccesses }
     /// Guest stores to RAM since the machine was built that left the translated code for
     /// Unicorn's store helper and its self-modifying-code check (`CUnicornStores`): stores to
     /// pages that hold code, and all of them while a memory hook must see each one. Counted
@@ -64,8 +67,17 @@ public final class Machine {
     var deferredRAM: [DeferredRAM] = []
     /// Mapped, not yet handed to Unicorn (`mapPendingMMIO`).
     var pendingMMIO: [MMIOMapping] = []
-    /// What Unicorn holds as MMIO regions (kept alive: Unicorn has their unretained pointers).
+    /// What Unicorn holds as MMIO regions (kept alive: Unicorn has their unretained pointers),
+    /// and the C context of each (`CBusWindow`), freed with the machine.
     var spans: [MMIOSpan] = []
+    var spanContexts: [UnsafeMutablePointer<loaderlab_mmio_span>] = []
+    /// The recipes and the one open window the C MMIO callbacks read (`BusWindow`).
+    let bus: UnsafeMutablePointer<loaderlab_bus>
+    /// Whose window is open.
+    var windowMapping: MMIOMapping?
+    /// Models may answer their hot registers from C (`WindowedPeripheral`): exact, so off
+    /// only to compare both.
+    public var opensBusWindows = true
     /// Repeated device-register reads of the current call (see `pollRuns`).
     var pollWatch = PollWatch()
     var hooks: [uc_hook] = []
@@ -141,6 +153,10 @@ public final class Machine {
         runStorage.initialize(to: RunState())
         profileStorage = UnsafeMutablePointer<BlockProfile>.allocate(capacity: 1)
         profileStorage.initialize(to: BlockProfile())
+        bus = UnsafeMutablePointer<loaderlab_bus>.allocate(capacity: 1)
+        bus.initialize(to: loaderlab_bus())
+        bus.pointee.lastPC = UnsafePointer(UnsafeMutableRawPointer(hot).advanced(by: MemoryLayout<loaderlab_hot_state>.offset(of: \.lastPC)!)
+            .assumingMemoryBound(to: UInt32.self))
         storePath = loaderlab_store_path_create()
         var handle: OpaquePointer?
         let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)
@@ -151,6 +167,7 @@ public final class Machine {
             runStorage.deallocate()
             profileStorage.deinitialize(count: 1)
             profileStorage.deallocate()
+            bus.deallocate()
             loaderlab_store_path_destroy(storePath)
             throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
         }
@@ -175,6 +192,8 @@ public final class Machine {
         runStorage.deallocate()
         profileStorage.deinitialize(count: 1)
         profileStorage.deallocate()
+        bus.deallocate()
+        for context in spanContexts { context.deallocate() }
     }
 
     static func failure(_ operation: String, _ err: uc_err) -> MachineError {
@@ -243,9 +262,16 @@ public final class Machine {
         func flush() throws(MachineError) {
             guard let first = run.first, let last = run.last else { return }
             let span = MMIOSpan(members: run)
-            let context = Unmanaged.passUnretained(span).toOpaque()
+            let context = UnsafeMutablePointer<loaderlab_mmio_span>.allocate(capacity: 1)
+            context.initialize(to: loaderlab_mmio_span(bus: bus, swiftSpan: Unmanaged.passUnretained(span).toOpaque(),
+                                                       read: mmioReadCallback, write: mmioWriteCallback))
+            spanContexts.append(context)
+            for mapping in run {
+                mapping.spanContext = context
+                mapping.spanBase = first.base
+            }
             let size = Int(UInt64(last.base) + UInt64(last.size) - UInt64(first.base))
-            let err = uc_mmio_map(engine, UInt64(first.base), size, mmioReadCallback, context, mmioWriteCallback, context)
+            let err = uc_mmio_map(engine, UInt64(first.base), size, loaderlab_mmio_read, context, loaderlab_mmio_write, context)
             guard err == UC_ERR_OK else { throw Self.failure("uc_mmio_map(\(run.map(\.peripheral.name).joined(separator: ", ")))", err) }
             spans.append(span)
             run = []
@@ -384,6 +410,7 @@ public final class Machine {
     /// Code was rewritten: its decoded loads and stores no longer hold.
     func forgetAccessRecipes() {
         accessRecipes.removeAll()
+        forgetMirroredRecipes()
         for i in recipeCachePCs.indices { recipeCachePCs[i] = 1 }
     }
 
@@ -410,6 +437,11 @@ final class MMIOMapping {
     let isDevice: Bool
     /// Its place in `Machine.mappings`.
     let index: Int
+    /// The model, when it can answer its hot registers from a `BusWindow`.
+    let windowed: (any WindowedPeripheral)?
+    /// The C context of the region Unicorn has it in, and that region's base.
+    var spanContext: UnsafeMutablePointer<loaderlab_mmio_span>?
+    var spanBase: UInt32 = 0
 
     init(peripheral: any Peripheral, base: UInt32, size: UInt32, machine: Machine, isSystemControl: Bool, index: Int) {
         self.peripheral = peripheral
@@ -418,6 +450,7 @@ final class MMIOMapping {
         self.index = index
         self.machine = Unmanaged.passUnretained(machine)
         self.isSystemControl = isSystemControl
+        windowed = peripheral as? any WindowedPeripheral
         isDevice = (base >= 0x4000_0000 && base < 0x6000_0000) || base >= 0xA000_0000
     }
 }

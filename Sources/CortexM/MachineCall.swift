@@ -68,6 +68,7 @@ extension Machine {
             foldReset()
             let storesBefore = loaderlab_store_path_slow_stores()
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
+            closeBusWindow()
             run.ramStores &+= loaderlab_store_path_slow_stores() &- storesBefore
             foldEndRun()
             loaderlab_store_path_leave()

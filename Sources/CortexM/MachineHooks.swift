@@ -44,6 +44,8 @@ struct RunState {
     var totalInstructions: UInt64 = 0
     /// Backs `Machine.busAccesses`: MMIO callbacks, the emulator's costliest exits.
     var busAccesses: UInt64 = 0
+    /// Backs `Machine.busWindowAccesses`.
+    var windowAccesses: UInt64 = 0
     /// Backs `Machine.ramStores`: guest stores to RAM that took Unicorn 2.0.1's slow path.
     var ramStores: UInt64 = 0
     static let hostCheckInterval = 4096
@@ -153,6 +155,7 @@ extension Machine {
             recipe = cached
             recipeCachePCs[slot] = pc
             recipeCache[slot] = cached
+            mirrorRecipe(cached, pc: pc)
         } else {
             let bytes = (try? readMemory(at: pc, count: 4)) ?? (try? readMemory(at: pc, count: 2)) ?? []
             recipe = bytes.count >= 2
@@ -162,6 +165,7 @@ extension Machine {
             accessRecipes[pc] = .some(recipe)
             recipeCachePCs[slot] = pc
             recipeCache[slot] = recipe
+            mirrorRecipe(recipe, pc: pc)
         }
         guard let recipe, recipe.bytes > 1, recipe.isWrite == write else { return nil }
         let access = LoadStoreDecoder.access(recipe, pc: pc) { readRegister(CoreRegister.general($0)) }
@@ -170,6 +174,8 @@ extension Machine {
 
     func requestStop(_ reason: StopReason) {
         guard run.stop == nil else { return }
+        // The rest of the translated block still runs: its accesses must find the stop.
+        closeBusWindow()
         run.stop = reason
         uc_emu_stop(engine)
     }
@@ -287,6 +293,7 @@ extension Machine {
     }
 
     func mmioRead(_ mapping: MMIOMapping, offset: UInt32, size: UInt32) -> UInt32 {
+        closeBusWindow()
         run.busAccesses &+= 1
         guard run.stop == nil else { return 0 }
         guard let width = width(size) else {
@@ -301,6 +308,7 @@ extension Machine {
         let before = clock.now
         let value = performRead(mapping, offset: offset, width: width)
         if foldsWaitLoops { foldAfterAccess(mapping, offset: offset, width: width, write: false, value: value, before: before) }
+        if mapping.windowed != nil { openBusWindow(mapping) }
         return value
     }
 
@@ -316,6 +324,7 @@ extension Machine {
     }
 
     func mmioWrite(_ mapping: MMIOMapping, offset: UInt32, size: UInt32, value: UInt32) {
+        closeBusWindow()
         run.busAccesses &+= 1
         guard run.stop == nil else { return }
         guard let width = width(size) else {
@@ -329,11 +338,15 @@ extension Machine {
             return
         }
         // A write never starts a search: only an open one sees it (every DR word write skips this).
-        guard foldsWaitLoops, fold.phase != .idle else { return performWrite(mapping, offset: offset, width: width, value: value) }
-        foldBeforeAccess(mapping, offset: offset, write: true)
-        let before = clock.now
-        performWrite(mapping, offset: offset, width: width, value: value)
-        foldAfterAccess(mapping, offset: offset, width: width, write: true, value: value, before: before)
+        if foldsWaitLoops, fold.phase != .idle {
+            foldBeforeAccess(mapping, offset: offset, write: true)
+            let before = clock.now
+            performWrite(mapping, offset: offset, width: width, value: value)
+            foldAfterAccess(mapping, offset: offset, width: width, write: true, value: value, before: before)
+        } else {
+            performWrite(mapping, offset: offset, width: width, value: value)
+        }
+        if mapping.windowed != nil { openBusWindow(mapping) }
     }
 
     /// The write itself, as the core makes it at `hot.lastPC` (also the wait-loop fold's replay).

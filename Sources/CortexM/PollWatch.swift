@@ -1,3 +1,5 @@
+import CBusWindow
+
 /// Reads of one device register that kept returning the same value: what a wait loop
 /// looks like on the bus.
 public struct PollRun: Sendable, Equatable {
@@ -49,6 +51,26 @@ struct PollWatch {
     }
 
     mutating func noteWrite() { streak = 0 }
+
+    func hasRun(at address: UInt32) -> Bool { runs.contains { $0.address == address } }
+
+    /// Reads the window answered at `address`, whose run exists: the run keeps counting if
+    /// they all returned its value, else it is the last value's run.
+    mutating func add(_ tally: loaderlab_poll_tally, at address: UInt32) {
+        guard tally.count > 0, let i = runs.lastIndex(where: { $0.address == address }) else { return }
+        if tally.tailRun == tally.count, runs[i].value == tally.tailValue {
+            runs[i].reads &+= tally.count
+            runs[i].pc = tally.lastPC
+        } else {
+            runs[i] = PollRun(address: address, reads: tally.tailRun, value: tally.tailValue, pc: tally.lastPC)
+        }
+    }
+
+    /// The streak as a bus window carries it through the accesses it answers.
+    var streakState: (count: UInt64, address: UInt32, value: UInt32) {
+        get { (streak, streakAddress, streakValue) }
+        set { (streak, streakAddress, streakValue) = newValue }
+    }
 
     mutating func reset() {
         runs.removeAll(keepingCapacity: true)

@@ -32,6 +32,8 @@ public struct SessionReport: Codable, Sendable {
         /// Peripheral accesses and guest stores to RAM the emulator handled: per byte
         /// programmed, the loader's share of the host time (docs/benchmarks.md).
         public var busAccesses: UInt64
+        /// Those a model's bus window answered without leaving C (`BusWindow`).
+        public var busWindowAccesses: UInt64
         public var ramStores: UInt64
     }
 

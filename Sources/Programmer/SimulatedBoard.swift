@@ -44,6 +44,7 @@ public final class SimulatedBoard {
         machine = try Machine(clock: clock)
         machine.skipsStoreLocks = fastPaths
         machine.foldsWaitLoopsWhenPossible = fastPaths
+        machine.opensBusWindows = fastPaths
         // The slow path checks Device alignment with memory hooks, the fast one in the MMIO
         // callbacks (LoadStoreDecoder): ExactnessTests compares them.
         try machine.setDeviceAccessHooks(!fastPaths)

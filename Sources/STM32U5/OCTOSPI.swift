@@ -79,6 +79,8 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
     var kernelClock: () -> (hz: UInt64, source: String) = { (0, "none") }
     /// Told about every delivered indirect command that is not a read (it may change the flash).
     var onFlashMayChange: () -> Void = {}
+    /// The bytes a bus window moves (`OCTOSPIBusWindow.swift`).
+    let windowBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: OCTOSPI.windowBytes)
 
     init(instance: Int, clock: VirtualClock, log: SoCEventLog, gate: ClockGate) {
         self.instance = instance
@@ -90,6 +92,8 @@ public final class OCTOSPI: Peripheral, GatedRegisterBlock {
         boundary = ModelBoundary(peripheral: "OCTOSPI\(instance)", log: log,
                                  modeled: OCTOSPI.registerNames.keys.filter { !unmodeled.contains($0) })
     }
+
+    deinit { windowBuffer.deallocate() }
 
     func reset() {
         regs = RegisterWords()

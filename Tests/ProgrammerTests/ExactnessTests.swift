@@ -44,6 +44,10 @@ struct ExactnessTests {
         #expect(fast.report.timing.deviceSeconds == slow.report.timing.deviceSeconds, "\(name): device time differs")
         #expect(fast.report.lastFlashCommands == slow.report.lastFlashCommands, "\(name)")
         #expect(fast.report.result == slow.report.result, "\(name)")
+        // Folded turns' replayed accesses are not counted; with nothing folded every access is.
+        if fast.report.timing.foldedInstructions == 0 {
+            #expect(fast.report.timing.busAccesses == slow.report.timing.busAccesses, "\(name): bus accesses differ")
+        }
     }
 
     @Test("Each corpus loader: same events, calls, device time and findings with and without fast paths", arguments: corpus)
@@ -55,6 +59,29 @@ struct ExactnessTests {
         options.maxInstructionsPerCall = 8_000_000
         options.hostSecondsPerCall = 3600
         Self.expectSame(try Self.run(path, options: options, fastPaths: true), try Self.run(path, options: options, fastPaths: false), name)
+    }
+
+    /// Loaders written with ST's HAL move one byte per DR access, the traffic the OCTOSPI's
+    /// bus window answers in C (`OCTOSPIBusWindow.swift`).
+    @Test("Each HAL loader: same events, calls, device time and findings with and without fast paths",
+          .enabled(if: HALFixtures.available, "needs ../shared/vendor/stm32u5 and arm-none-eabi-gcc"),
+          arguments: ["hal-msi-4mhz", "hal-pll-160mhz", "hal-return-value", "hal-systick-not-running",
+                      "hal-memory-mapped-active", "hal-uninitialized-bss", "hal-clock-order"])
+    func halLoader(name: String) throws {
+        let path = try Repository.ensureBuilt("build/hal/\(name).stldr", by: "Tests/Fixtures/HALLoaders/build.sh")
+        var options = SessionOptions()
+        // hal-systick-not-running spins in HAL_Delay: the budget stops it on both paths.
+        options.maxInstructionsPerCall = 8_000_000
+        options.hostSecondsPerCall = 3600
+        let fast = try Self.run(path, options: options, fastPaths: true)
+        let slow = try Self.run(path, options: options, fastPaths: false)
+        Self.expectSame(fast, slow, name)
+        #expect(slow.report.timing.busWindowAccesses == 0)
+        if name == "hal-msi-4mhz" || name == "hal-pll-160mhz" {
+            // Most of a HAL loader's accesses are its byte-per-DR transfer loop's.
+            let t = fast.report.timing
+            #expect(t.busWindowAccesses * 2 > t.busAccesses, "\(name): the window answered \(t.busWindowAccesses) of \(t.busAccesses)")
+        }
     }
 
     @Test("Our loader: same events, calls, device time and findings with and without fast paths")
