@@ -1,73 +1,109 @@
-/// Per translated block: its shape (instruction count, FP instructions) decoded once, and
-/// how often it ran during the current call. Blocks are keyed by start address and size
-/// (Unicorn may cut a block differently after a flush).
+import CUnicorn
+
+/// Per translated block: its shape (instruction count, FP instructions), decoded once. Blocks
+/// are keyed by start address and size (Unicorn may cut a block differently after a flush).
 struct BlockRecord {
     var address: UInt32
     var size: UInt32
     var instructions: UInt32
     var fpOffsets: [UInt16]
-    var executions: UInt64
 }
 
+/// The blocks the core has run, one slot each, and how often each ran during the current call.
+/// The C block hook (`loaderlab_block_hook`) finds a block in the lines this fills and counts
+/// its executions itself: both live in C memory that the block state points to.
 struct BlockProfile {
     private(set) var records: [BlockRecord] = []
     private var index: [UInt64: Int] = [:]
     /// The lowest and highest code addresses ever translated (for code-rewrite detection).
     private(set) var codeLow: UInt32 = .max
     private(set) var codeHigh: UInt32 = 0
+    private let block: UnsafeMutablePointer<loaderlab_block_state>
+    private var executionsCapacity = 1024
+
+    private static let lineCount = Int(LOADERLAB_BLOCK_LINES)
+    private static let emptyLine = loaderlab_block_line(key: .max, slot: 0, instructions: 0, hasFP: false)
+
+    init(block: UnsafeMutablePointer<loaderlab_block_state>) {
+        self.block = block
+        block.pointee.lines = .allocate(capacity: Self.lineCount)
+        block.pointee.lines.initialize(repeating: Self.emptyLine, count: Self.lineCount)
+        block.pointee.executions = .allocate(capacity: executionsCapacity)
+    }
+
+    /// The machine's `deinit`.
+    func deallocate() {
+        block.pointee.lines.deallocate()
+        block.pointee.executions.deallocate()
+    }
 
     @inline(__always)
-    static func key(_ address: UInt32, _ size: UInt32) -> UInt64 { UInt64(address) << 32 | UInt64(size) }
-
-    /// A direct-mapped cache in front of `index`: the block hook looks a block up on every
-    /// block, and hashing the key was a tenth of a session's host time.
-    private static let cacheSize = 4096
-    private var cacheKeys = [UInt64](repeating: .max, count: BlockProfile.cacheSize)
-    private var cacheSlots = [Int](repeating: 0, count: BlockProfile.cacheSize)
+    private static func key(_ address: UInt32, _ size: UInt32) -> UInt64 { UInt64(address) << 32 | UInt64(size) }
 
     @inline(__always)
-    private static func cacheLine(_ address: UInt32) -> Int { Int((address >> 1) & UInt32(cacheSize - 1)) }
+    private static func line(_ address: UInt32) -> Int { Int((address >> 1) & UInt32(lineCount - 1)) }
 
-    func slot(address: UInt32, size: UInt32) -> Int? { index[Self.key(address, size)] }
-
-    /// `slot(address:size:)` through the cache.
-    @inline(__always)
-    mutating func cachedSlot(address: UInt32, size: UInt32) -> Int? {
+    /// Through the block hook's lines, which a miss fills: hashing the key on every block was
+    /// a tenth of a session's host time.
+    mutating func slot(address: UInt32, size: UInt32) -> Int? {
         let key = Self.key(address, size)
-        let line = Self.cacheLine(address)
-        if cacheKeys[line] == key { return cacheSlots[line] }
+        let line = block.pointee.lines[Self.line(address)]
+        if line.key == key { return Int(line.slot) }
         guard let slot = index[key] else { return nil }
-        cacheKeys[line] = key
-        cacheSlots[line] = slot
+        fillLine(slot)
         return slot
+    }
+
+    /// Hands the block to the C hook. A block too long for a line stays with the Swift one.
+    private func fillLine(_ slot: Int) {
+        let record = records[slot]
+        guard record.instructions <= UInt16.max, slot <= UInt32.max else { return }
+        block.pointee.lines[Self.line(record.address)] = loaderlab_block_line(
+            key: Self.key(record.address, record.size), slot: UInt32(slot),
+            instructions: UInt16(record.instructions), hasFP: !record.fpOffsets.isEmpty)
     }
 
     mutating func insert(_ record: BlockRecord) -> Int {
+        let slot = records.count
+        if slot == executionsCapacity {
+            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: executionsCapacity * 2)
+            grown.moveInitialize(from: block.pointee.executions, count: slot)
+            block.pointee.executions.deallocate()
+            block.pointee.executions = grown
+            executionsCapacity *= 2
+        }
+        (block.pointee.executions + slot).initialize(to: 0)
         records.append(record)
-        let slot = records.count - 1
         index[Self.key(record.address, record.size)] = slot
         codeLow = min(codeLow, record.address)
         codeHigh = max(codeHigh, record.address &+ max(record.size, 2))
+        fillLine(slot)
         return slot
     }
 
     @inline(__always)
-    mutating func countExecution(_ slot: Int) { records[slot].executions &+= 1 }
+    func executions(_ slot: Int) -> UInt64 { block.pointee.executions[slot] }
 
-    /// Executions of a folded wait loop's turns (`WaitLoopFold`).
-    mutating func addExecutions(_ slot: Int, _ count: UInt64) { records[slot].executions &+= count }
+    /// Every slot's executions, in slot order.
+    var allExecutions: [UInt64] { Array(UnsafeBufferPointer(start: block.pointee.executions, count: records.count)) }
 
     @inline(__always)
-    mutating func uncountExecution(_ slot: Int) { records[slot].executions &-= 1 }
+    func countExecution(_ slot: Int) { block.pointee.executions[slot] &+= 1 }
 
-    mutating func resetExecutions() {
-        for i in records.indices { records[i].executions = 0 }
+    /// Executions of a folded wait loop's turns (`WaitLoopFold`).
+    func addExecutions(_ slot: Int, _ count: UInt64) { block.pointee.executions[slot] &+= count }
+
+    @inline(__always)
+    func uncountExecution(_ slot: Int) { block.pointee.executions[slot] &-= 1 }
+
+    func resetExecutions() {
+        block.pointee.executions.update(repeating: 0, count: records.count)
     }
 
     mutating func removeAll() {
         records.removeAll()
         index.removeAll()
-        for i in cacheKeys.indices { cacheKeys[i] = .max }
+        block.pointee.lines.update(repeating: Self.emptyLine, count: Self.lineCount)
         codeLow = .max
         codeHigh = 0
     }
@@ -86,9 +122,9 @@ struct BlockProfile {
 
     /// The `limit` most executed blocks, most first.
     func hottest(_ limit: Int) -> [(pc: UInt32, executions: UInt64)] {
-        records.filter { $0.executions > 0 }
-            .sorted { $0.executions != $1.executions ? $0.executions > $1.executions : $0.address < $1.address }
+        zip(records, allExecutions).filter { $0.1 > 0 }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.address < $1.0.address }
             .prefix(limit)
-            .map { (pc: $0.address, executions: $0.executions) }
+            .map { (pc: $0.0.address, executions: $0.1) }
     }
 }

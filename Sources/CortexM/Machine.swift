@@ -8,8 +8,9 @@ import VirtualTime
 ///
 /// ```
 ///   call(entry, args) ──► uc_emu_start ──► Thumb-2 code
-///        ▲                    │  UC_HOOK_BLOCK: count instructions, advance VirtualClock,
-///        │                    │     budget / device-time limit, SysTick wrap, pended exceptions
+///        ▲                    │  UC_HOOK_BLOCK (C; Swift near a limit or an event): count
+///        │                    │     instructions, advance VirtualClock, budget / device-time
+///        │                    │     limit, SysTick wrap, pended exceptions
 ///        │                    │  UC_HOOK_CODE: exact PC of every instruction (MMIO events,
 ///        │                    │     fault PCs) and CPACR checks before FP instructions
 ///        │                    │  uc_mmio_map: Peripheral models (STM32U5, the SCS below)
@@ -108,6 +109,8 @@ public final class Machine {
     /// What the per-instruction hook touches, in raw memory: the hottest callback pays no
     /// exclusivity checks (a class's stored struct would).
     let hot: UnsafeMutablePointer<loaderlab_hot_state>
+    /// What the per-block hook touches (`run` and `profile` hold it too).
+    let block: UnsafeMutablePointer<loaderlab_block_state>
     /// Guest stores skip Unicorn 2.0.1's page-lock bookkeeping, and stores to RAM pages that
     /// hold no code take the translated code's inline path instead of the store helper
     /// (`CUnicornStores`): the same emulation, a fraction of a store's host cost. Off only to
@@ -149,10 +152,21 @@ public final class Machine {
         dwt = DataWatchpointTrace(clock: clock, debug: systemControl.debug, log: log)
         hot = UnsafeMutablePointer<loaderlab_hot_state>.allocate(capacity: 1)
         hot.initialize(to: loaderlab_hot_state(lastPC: 0, fpWatch: false, machine: nil, checkCoprocessorAccess: coprocessorCheckCallback))
+        block = UnsafeMutablePointer<loaderlab_block_state>.allocate(capacity: 1)
+        block.initialize(to: loaderlab_block_state())
+        block.pointee.now = clock.nowPicoseconds
+        block.pointee.coreHz = UnsafePointer(clock.coreFrequencyStorage)
+        block.pointee.signals = UnsafePointer(systemControl.signals.storage)
+        block.pointee.hot = hot
+        block.pointee.maxInstructions = .max
+        block.pointee.deadline = DeviceTime.never.picoseconds
+        block.pointee.lastSlot = -1
+        block.pointee.frequencyMayHaveChanged = true
+        block.pointee.blockWillExecute = blockWillExecuteCallback
         runStorage = UnsafeMutablePointer<RunState>.allocate(capacity: 1)
-        runStorage.initialize(to: RunState())
+        runStorage.initialize(to: RunState(block: block))
         profileStorage = UnsafeMutablePointer<BlockProfile>.allocate(capacity: 1)
-        profileStorage.initialize(to: BlockProfile())
+        profileStorage.initialize(to: BlockProfile(block: block))
         bus = UnsafeMutablePointer<loaderlab_bus>.allocate(capacity: 1)
         bus.initialize(to: loaderlab_bus())
         bus.pointee.lastPC = UnsafePointer(UnsafeMutableRawPointer(hot).advanced(by: MemoryLayout<loaderlab_hot_state>.offset(of: \.lastPC)!)
@@ -165,14 +179,17 @@ public final class Machine {
             hot.deallocate()
             runStorage.deinitialize(count: 1)
             runStorage.deallocate()
+            profileStorage.pointee.deallocate()
             profileStorage.deinitialize(count: 1)
             profileStorage.deallocate()
+            block.deallocate()
             bus.deallocate()
             loaderlab_store_path_destroy(storePath)
             throw Self.failure("uc_open(ARM, THUMB|MCLASS)", err)
         }
         engine = handle
         hot.pointee.machine = Unmanaged.passUnretained(self).toOpaque()
+        block.pointee.machine = hot.pointee.machine
         let modelErr = loaderlab_uc_set_cpu_model(engine, Int32(UC_CPU_ARM_CORTEX_M33.rawValue))
         // From here `self` is fully initialized: a throw releases it and `deinit` frees
         // the engine and the hot state.
@@ -190,8 +207,10 @@ public final class Machine {
         hot.deallocate()
         runStorage.deinitialize(count: 1)
         runStorage.deallocate()
+        profileStorage.pointee.deallocate()
         profileStorage.deinitialize(count: 1)
         profileStorage.deallocate()
+        block.deallocate()
         bus.deallocate()
         for context in spanContexts { context.deallocate() }
     }

@@ -57,8 +57,6 @@ extension Machine {
         var sleptForever = false
         run.frequencyMayHaveChanged = true
         while true {
-            // The clock moved outside the core (the host, a WFI sleep): the hook's copy follows.
-            run.now = clock.now
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
             // Memory hooks that must see every store (the debugger's, the Device-region ones)
             // keep stores on the store helper.

@@ -12,36 +12,53 @@ enum StopReason {
     case hostTime
 }
 
+/// The properties that forward to `block` are those the C block hook reads or advances.
 struct RunState {
+    let block: UnsafeMutablePointer<loaderlab_block_state>
     /// Instructions the call emulated: what the budget, a guard of host time, counts. Folded
     /// wait-loop turns are retired too (`totalInstructions`) but not emulated; those of a stuck
     /// loop are counted here too (`WaitLoopFold`).
-    var executed: UInt64 = 0
-    var maxInstructions: UInt64 = .max
-    var deadline = DeviceTime.never
+    var executed: UInt64 { get { block.pointee.executed } nonmutating set { block.pointee.executed = newValue } }
+    var maxInstructions: UInt64 { get { block.pointee.maxInstructions } nonmutating set { block.pointee.maxInstructions = newValue } }
+    var deadline: DeviceTime {
+        get { DeviceTime(picoseconds: block.pointee.deadline) }
+        nonmutating set { block.pointee.deadline = newValue.picoseconds }
+    }
     var returnAddress: UInt32 = 0
     var stop: StopReason?
-    var lastAddress: UInt32 = 0
-    var lastSize: UInt32 = 0
-    var lastSlot = -1
-    var fpBlockStart: UInt32 = 0
-    var fpOffsets: [UInt16] = []
+    var lastSlot: Int { get { Int(block.pointee.lastSlot) } nonmutating set { block.pointee.lastSlot = Int64(newValue) } }
+    var fpBlockStart: UInt32 { get { block.pointee.fpBlockStart } nonmutating set { block.pointee.fpBlockStart = newValue } }
+    var fpSlot: Int { get { Int(block.pointee.fpSlot) } nonmutating set { block.pointee.fpSlot = UInt32(newValue) } }
     /// Core-clock picoseconds per cycle when it is a whole number (the fast path).
-    var cachedHz: UInt64 = 0
-    var picosecondsPerCycle: UInt64 = 0
+    var cachedHz: UInt64 { get { block.pointee.cachedHz } nonmutating set { block.pointee.cachedHz = newValue } }
+    var picosecondsPerCycle: UInt64 {
+        get { block.pointee.picosecondsPerCycle }
+        nonmutating set { block.pointee.picosecondsPerCycle = newValue }
+    }
     /// The host guard, checked every `hostCheckInterval` blocks (reading the host clock costs
     /// more than a block). Unicorn's own timeout would start a thread that wakes every 2 µs.
     var hostDeadlineNanoseconds: UInt64 = 0
-    var blocksUntilHostCheck = 0
-    /// A copy of `clock.now` kept in step by the block hook and refreshed after every MMIO
-    /// access (the only other place the clock moves while the core runs): the per-block
-    /// comparisons read it instead of the clock's property and its access check.
-    var now = DeviceTime.zero
+    var blocksUntilHostCheck: Int {
+        get { Int(block.pointee.blocksUntilHostCheck) }
+        nonmutating set { block.pointee.blocksUntilHostCheck = Int64(newValue) }
+    }
+    /// `clock.now` itself: the block hook advances the clock's own storage, so there is no
+    /// copy to keep in step (the bus paths' `run.now = clock.now` changes nothing).
+    var now: DeviceTime {
+        get { DeviceTime(picoseconds: block.pointee.now.pointee) }
+        nonmutating set { block.pointee.now.pointee = newValue.picoseconds }
+    }
     /// The core frequency may have changed (an MMIO write, e.g. to RCC, or the host between
     /// calls): the block hook reads `clock.coreFrequencyHz` again.
-    var frequencyMayHaveChanged = true
-    /// Backs `Machine.totalInstructions` (here, the block hook's add needs no access check).
-    var totalInstructions: UInt64 = 0
+    var frequencyMayHaveChanged: Bool {
+        get { block.pointee.frequencyMayHaveChanged }
+        nonmutating set { block.pointee.frequencyMayHaveChanged = newValue }
+    }
+    /// Backs `Machine.totalInstructions`.
+    var totalInstructions: UInt64 {
+        get { block.pointee.totalInstructions }
+        nonmutating set { block.pointee.totalInstructions = newValue }
+    }
     /// Backs `Machine.busAccesses`: MMIO callbacks, the emulator's costliest exits.
     var busAccesses: UInt64 = 0
     /// Backs `Machine.busWindowAccesses`.
@@ -59,11 +76,12 @@ let coprocessorCheckCallback: @convention(c) (UnsafeMutableRawPointer?, UInt32) 
     Unmanaged<Machine>.fromOpaque(machine)._withUnsafeGuaranteedRef { $0.checkCoprocessorAccess(pc) }
 }
 
-let blockHookCallback: uc_cb_hookcode_t = { _, address, size, userData in
-    guard let userData else { return }
+/// The blocks the C block hook (`loaderlab_block_hook`) leaves to the machine.
+let blockWillExecuteCallback: @convention(c) (UnsafeMutableRawPointer?, UInt32, UInt32) -> Void = { machine, address, size in
+    guard let machine else { return }
     // A guaranteed reference: the machine outlives its engine's hooks, and a retain and
     // release on every block were ~2 % of a third-party loader's session.
-    Unmanaged<Machine>.fromOpaque(userData)._withUnsafeGuaranteedRef { $0.blockWillExecute(UInt32(truncatingIfNeeded: address), size: size) }
+    Unmanaged<Machine>.fromOpaque(machine)._withUnsafeGuaranteedRef { $0.blockWillExecute(address, size: size) }
 }
 
 let interruptHookCallback: uc_cb_hookintr_t = { _, number, userData in
@@ -111,7 +129,7 @@ extension Machine {
         }
         var hook: uc_hook = 0
         try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_CODE.rawValue), loaderlab_code_hook, UnsafeMutableRawPointer(hot), 1, 0), "CODE", hook)
-        try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_BLOCK.rawValue), blockHookCallback, context, 1, 0), "BLOCK", hook)
+        try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_BLOCK.rawValue), loaderlab_block_hook, UnsafeMutableRawPointer(block), 1, 0), "BLOCK", hook)
         try check(loaderlab_uc_hook_intr(engine, &hook, interruptHookCallback, context), "INTR", hook)
         let unmapped = UC_HOOK_MEM_READ_UNMAPPED.rawValue | UC_HOOK_MEM_WRITE_UNMAPPED.rawValue | UC_HOOK_MEM_FETCH_UNMAPPED.rawValue
         try check(loaderlab_uc_hook_mem_invalid(engine, &hook, Int32(unmapped), unmappedHookCallback, context, 1, 0), "MEM_UNMAPPED", hook)
@@ -184,7 +202,8 @@ extension Machine {
 
     func checkCoprocessorAccess(_ address: UInt32) {
         let offset = address &- run.fpBlockStart
-        guard offset < 0x1_0000, run.fpOffsets.contains(UInt16(offset)) else { return }
+        guard offset < 0x1_0000, run.fpSlot < profile.records.count,
+              profile.records[run.fpSlot].fpOffsets.contains(UInt16(offset)) else { return }
         guard !systemControl.scb.floatingPointAllowed else { return }
         // The silicon raises NOCP before the instruction executes; stopping in the code hook
         // does the same in Unicorn.
@@ -194,7 +213,8 @@ extension Machine {
 
     // MARK: per block
 
-    @inline(__always)
+    /// The block hook, for a block the C one (`loaderlab_block_hook`) does not finish: it
+    /// takes every branch the C hook only checks for.
     func blockWillExecute(_ address: UInt32, size: UInt32) {
         run.blocksUntilHostCheck &-= 1
         if run.blocksUntilHostCheck <= 0 {
@@ -204,21 +224,14 @@ extension Machine {
                 return
             }
         }
-        let slot: Int
-        if address == run.lastAddress, size == run.lastSize, run.lastSlot >= 0 {
-            slot = run.lastSlot
-        } else {
-            slot = profile.cachedSlot(address: address, size: size) ?? learnBlock(address, size: size)
-            run.lastAddress = address
-            run.lastSize = size
-            run.lastSlot = slot
-        }
+        let slot = profile.slot(address: address, size: size) ?? learnBlock(address, size: size)
+        run.lastSlot = slot
         profile.countExecution(slot)
         let count = UInt64(profile.records[slot].instructions)
         hot.pointee.fpWatch = !profile.records[slot].fpOffsets.isEmpty
         if hot.pointee.fpWatch {
             run.fpBlockStart = address
-            run.fpOffsets = profile.records[slot].fpOffsets
+            run.fpSlot = slot
         }
         if run.executed &+ count > run.maxInstructions {
             profile.uncountExecution(slot)
@@ -254,12 +267,9 @@ extension Machine {
             }
         }
         if run.picosecondsPerCycle != 0 {
-            let span = DeviceTime(picoseconds: cycles &* run.picosecondsPerCycle)
-            clock.advance(by: span)
-            run.now = run.now + span
+            clock.advance(by: DeviceTime(picoseconds: cycles &* run.picosecondsPerCycle))
         } else if run.cachedHz > 0 {
             clock.advance(cycles: cycles)
-            run.now = clock.now
         }
     }
 
@@ -267,7 +277,7 @@ extension Machine {
         let bytes = (try? readMemory(at: address, count: Int(max(size, 2)))) ?? []
         let shape = bytes.isEmpty ? ThumbDecoder.BlockShape(instructions: 1, fpOffsets: []) : ThumbDecoder.shape(of: bytes)
         return profile.insert(BlockRecord(address: address, size: size, instructions: shape.instructions,
-                                          fpOffsets: shape.fpOffsets, executions: 0))
+                                          fpOffsets: shape.fpOffsets))
     }
 
     private func checkPendingException(at address: UInt32) {

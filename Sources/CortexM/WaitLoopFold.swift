@@ -287,7 +287,7 @@ extension Machine {
         fold.phase = .checking
         fold.accesses.removeAll(keepingCapacity: true)
         fold.checkStart = WaitLoopFold.Mark(state: state, time: clock.now, instructions: run.totalInstructions, index: 0)
-        fold.executionsAtCheck = profile.records.map(\.executions)
+        fold.executionsAtCheck = profile.allExecutions
         fold.written.removeAll(keepingCapacity: true)
         // The hooks see the stores of blocks already translated only where those stores reach
         // Unicorn's store helper: every store does while the inline path is off (its dirty TLB
@@ -360,14 +360,13 @@ extension Machine {
 
         replay(turns: turns, from: now)
         for (slot, before) in fold.executionsAtCheck.enumerated() {
-            let perTurn = profile.records[slot].executions &- before
+            let perTurn = profile.executions(slot) &- before
             if perTurn > 0 { profile.addExecutions(slot, perTurn &* turns) }
         }
         let instructions = turns &* fold.turnInstructions
         run.totalInstructions &+= instructions
         if stuck { run.executed &+= instructions }
         clock.advance(to: now + DeviceTime(picoseconds: turns &* fold.turnSpan.picoseconds))
-        run.now = clock.now
         hot.pointee.lastPC = pc
         clock.currentPC = pc
         fold.folds &+= 1

@@ -12,16 +12,35 @@
 /// It is a class because every model on the board must see the same instant; the whole
 /// simulation runs on one thread, so it is not `Sendable`.
 public final class VirtualClock {
-    public private(set) var now: DeviceTime = .zero
+    public private(set) var now: DeviceTime {
+        get { DeviceTime(picoseconds: nowPicoseconds.pointee) }
+        set { nowPicoseconds.pointee = newValue.picoseconds }
+    }
     /// SYSCLK as the RCC model has configured it; the CPU's retired instructions are
     /// converted to time at this rate (one cycle per instruction).
-    public var coreFrequencyHz: UInt64
+    public var coreFrequencyHz: UInt64 {
+        get { coreFrequencyStorage.pointee }
+        set { coreFrequencyStorage.pointee = newValue }
+    }
+    /// `now` and `coreFrequencyHz`, in memory the emulator's C block hook reads and advances
+    /// directly (the core's time moves on every translated block, and calling Swift for that
+    /// was a tenth of a session).
+    package let nowPicoseconds: UnsafeMutablePointer<UInt64>
+    package let coreFrequencyStorage: UnsafeMutablePointer<UInt64>
     /// The address of the instruction that caused the current bus access, when known.
     /// Models copy it into the events they record so a report can name the code.
     public var currentPC: UInt32 = 0
 
     public init(coreFrequencyHz: UInt64 = 4_000_000) {
-        self.coreFrequencyHz = coreFrequencyHz
+        nowPicoseconds = .allocate(capacity: 1)
+        nowPicoseconds.initialize(to: 0)
+        coreFrequencyStorage = .allocate(capacity: 1)
+        coreFrequencyStorage.initialize(to: coreFrequencyHz)
+    }
+
+    deinit {
+        nowPicoseconds.deallocate()
+        coreFrequencyStorage.deallocate()
     }
 
     public func advance(by span: DeviceTime) { now = now + span }

@@ -1,3 +1,5 @@
+import CUnicorn
+
 /// The Nested Vectored Interrupt Controller's registers (0xE000_E100; ARMv8-M ARM D1.2
 /// "NVIC"). Nothing on the simulated board raises an interrupt line, so an enabled IRQ is
 /// only ever taken when software pends it itself (ISPR or STIR).
@@ -7,10 +9,17 @@ public final class NVIC {
     public private(set) var targetsNonSecure = [UInt32](repeating: 0, count: 16)
     public private(set) var priority = [UInt8](repeating: 0, count: 496)
     /// Some IRQ is pending (kept up to date on every write: the machine checks it per block).
-    private(set) var anyPending = false
+    private(set) var anyPending: Bool {
+        get { signals.storage.pointee.irqPending }
+        set { signals.storage.pointee.irqPending = newValue }
+    }
     private let log: EventLog
+    private let signals: ExceptionSignals
 
-    init(log: EventLog) { self.log = log }
+    init(log: EventLog, signals: ExceptionSignals) {
+        self.log = log
+        self.signals = signals
+    }
 
     private static func bits(_ value: UInt32, base: Int) -> [Int] {
         (0..<32).filter { value & (1 << $0) != 0 }.map { base + $0 }

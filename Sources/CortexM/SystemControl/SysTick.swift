@@ -1,3 +1,4 @@
+import CUnicorn
 import VirtualTime
 
 /// SysTick, the ARMv8-M system timer (0xE000_E010; ARMv8-M ARM B11 "The system timer").
@@ -22,9 +23,16 @@ public final class SysTick: Peripheral {
     /// nobody started (the HAL_Delay-without-HAL_InitTick mistake) shows up here.
     public private(set) var readsWhileDisabled: UInt64 = 0
     /// Exception 15 pending (set by a wrap with TICKINT, or ICSR.PENDSTSET).
-    var pending = false
+    var pending: Bool {
+        get { signals.storage.pointee.sysTickPending }
+        set { signals.storage.pointee.sysTickPending = newValue }
+    }
     /// When the next 1 → 0 transition that pends the exception happens; `.never` when none can.
-    private(set) var nextInterruptTime = DeviceTime.never
+    private(set) var nextInterruptTime: DeviceTime {
+        get { DeviceTime(picoseconds: signals.storage.pointee.sysTickNext) }
+        set { signals.storage.pointee.sysTickNext = newValue.picoseconds }
+    }
+    private let signals: ExceptionSignals
 
     private var originTime = DeviceTime.zero
     private var valueAtOrigin: UInt32 = 0
@@ -33,9 +41,10 @@ public final class SysTick: Peripheral {
     private let clock: VirtualClock
     private let log: EventLog
 
-    init(clock: VirtualClock, log: EventLog) {
+    init(clock: VirtualClock, log: EventLog, signals: ExceptionSignals) {
         self.clock = clock
         self.log = log
+        self.signals = signals
     }
 
     var enabled: Bool { control & 1 != 0 }

@@ -1,3 +1,5 @@
+import CUnicorn
+
 /// The System Control Block (0xE000_ED00; ARMv8-M ARM D1.2, CMSIS `core_cm33.h` SCB_Type).
 /// Reset values: CPUID 0x410F_D214 (Cortex-M33 r0p4), AIRCR reads VECTKEYSTAT 0xFA05,
 /// CCR 0x0000_0201 (STKALIGN and bit 0 read as one on ARMv8-M [MEM: Cortex-M33 TRM]),
@@ -21,15 +23,23 @@ public final class SystemControlBlock {
     public private(set) var afsr: UInt32 = 0
     public private(set) var cpacr: UInt32 = 0
     public private(set) var nsacr: UInt32 = 0
-    var pendSVPending = false
-    var nmiPending = false
+    var pendSVPending: Bool {
+        get { signals.storage.pointee.pendSVPending }
+        set { signals.storage.pointee.pendSVPending = newValue }
+    }
+    var nmiPending: Bool {
+        get { signals.storage.pointee.nmiPending }
+        set { signals.storage.pointee.nmiPending = newValue }
+    }
     var resetRequested = false
     private let log: EventLog
     private unowned let sysTick: SysTick
+    private let signals: ExceptionSignals
 
-    init(log: EventLog, sysTick: SysTick) {
+    init(log: EventLog, sysTick: SysTick, signals: ExceptionSignals) {
         self.log = log
         self.sysTick = sysTick
+        self.signals = signals
     }
 
     /// CP10 access field (bits 21:20): 0b00 denies FP instructions; 0b01 allows privileged

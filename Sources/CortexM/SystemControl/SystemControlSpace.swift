@@ -1,3 +1,4 @@
+import CUnicorn
 import VirtualTime
 
 /// The System Control Space, 0xE000_E000–0xE000_EFFF, as one bus window (Unicorn maps in
@@ -20,6 +21,8 @@ public final class SystemControlSpace: Peripheral {
     public let nvic: NVIC
     public let scb: SystemControlBlock
     public let debug: DebugControlBlock
+    /// What the machine's block hook reads of these models, in C memory.
+    let signals = ExceptionSignals()
     /// MPU, SAU and FPU context registers: stored so that software reads back what it wrote.
     private var stored: [UInt32: UInt32] = [
         0xD90: 0x0000_0800,  // MPU_TYPE: 8 regions
@@ -29,9 +32,9 @@ public final class SystemControlSpace: Peripheral {
 
     init(clock: VirtualClock, log: EventLog) {
         self.log = log
-        sysTick = SysTick(clock: clock, log: log)
-        nvic = NVIC(log: log)
-        scb = SystemControlBlock(log: log, sysTick: sysTick)
+        sysTick = SysTick(clock: clock, log: log, signals: signals)
+        nvic = NVIC(log: log, signals: signals)
+        scb = SystemControlBlock(log: log, sysTick: sysTick, signals: signals)
         debug = DebugControlBlock(log: log)
     }
 
@@ -109,4 +112,19 @@ public final class SystemControlSpace: Peripheral {
         if let irq = nvic.pendingEnabledIRQ(), unmasked(nvic.priority[irq]) { return 16 + irq }
         return nil
     }
+}
+
+/// SysTick's next wrap and the pending exceptions, stored where the C block hook reads them
+/// (`loaderlab_exception_signals`): the models keep these properties here instead of in
+/// themselves, so that the hook never holds a stale copy.
+final class ExceptionSignals {
+    let storage: UnsafeMutablePointer<loaderlab_exception_signals>
+
+    init() {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: loaderlab_exception_signals(sysTickNext: DeviceTime.never.picoseconds, sysTickPending: false,
+                                                           pendSVPending: false, nmiPending: false, irqPending: false))
+    }
+
+    deinit { storage.deallocate() }
 }
