@@ -78,10 +78,7 @@ extension Machine {
             w.serveDataReads = pollWatch.hasRun(at: mapping.base &+ window.dataOffset)
         }
         guard w.serveStatus || (w.direction == UInt8(loaderlab_window_write) && w.limit > 0)
-                || (w.serveDataReads && w.limit > 0) else {
-            model.busWindowClosed(bytesMoved: 0)
-            return
-        }
+                || (w.serveDataReads && w.limit > 0) else { return }
         if foldsWaitLoops {
             w.foldWatches = true
             w.cooldown = UInt64(max(0, fold.cooldown))
@@ -120,6 +117,18 @@ extension Machine {
         pollWatch.streakState = (w.streak, w.streakAddress, w.streakValue)
         if w.serveStatus { pollWatch.add(w.statusReads, at: w.spanBase &+ w.statusOffset) }
         if w.serveDataReads { pollWatch.add(w.dataReads, at: w.spanBase &+ w.dataOffset) }
+    }
+
+    /// The recipe mirrored for `pc`, if its slot holds it: the Swift path's cache too (a
+    /// byte-per-DR copy asks for its status read and its data write in turn, and hashing each
+    /// was ~1 % of a third-party loader's session). `.some(nil)`: not an access the decoder covers.
+    func mirroredRecipe(pc: UInt32) -> LoadStoreDecoder.Recipe?? {
+        let r = loaderlab_recipe_slot(bus, pc)!.pointee
+        guard r.valid, r.pc == pc else { return nil }
+        guard r.decoded else { return .some(nil) }
+        let offset: LoadStoreDecoder.Recipe.Offset = r.index == 0xFF
+            ? .immediate(r.immediate) : .register(Int(r.index), shift: UInt32(r.shift))
+        return .some(LoadStoreDecoder.Recipe(base: Int(r.base), offset: offset, bytes: UInt32(r.bytes), isWrite: r.isWrite))
     }
 
     /// Mirrors a decoded instruction into the recipes the window checks alignment with.

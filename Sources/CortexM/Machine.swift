@@ -85,15 +85,9 @@ public final class Machine {
     /// The Device-region memory hooks, when installed (`setDeviceAccessHooks`).
     var deviceHooks: [uc_hook] = []
     /// Decoded load/store of each PC that reached a Device-region MMIO callback (nil: not one
-    /// the decoder covers). Cleared with the translations when code is rewritten.
+    /// the decoder covers). Cleared with the translations when code is rewritten. The last
+    /// ones looked up are mirrored in `bus.recipes`, direct-mapped by PC (`mirroredRecipe`).
     var accessRecipes: [UInt32: LoadStoreDecoder.Recipe?] = [:]
-    /// The recipes last looked up there, direct-mapped by PC: a byte-per-DR copy asks for its
-    /// status read and its data write in turn, again and again, and hashing each was ~1 % of
-    /// a third-party loader's session (a one-entry cache missed every time). An odd PC is
-    /// never a Thumb instruction's: the cache starts empty.
-    var recipeCachePCs = [UInt32](repeating: 1, count: Machine.recipeCacheSize)
-    var recipeCache = [LoadStoreDecoder.Recipe?](repeating: nil, count: Machine.recipeCacheSize)
-    static let recipeCacheSize = 64
     // Per-call run state and block profile, touched by the hooks on every block: kept in
     // raw memory behind addressors so that the hooks pay no dynamic exclusivity checks.
     private let runStorage: UnsafeMutablePointer<RunState>
@@ -430,7 +424,6 @@ public final class Machine {
     func forgetAccessRecipes() {
         accessRecipes.removeAll()
         forgetMirroredRecipes()
-        for i in recipeCachePCs.indices { recipeCachePCs[i] = 1 }
     }
 
     /// The device registers read at least `minimum` times in a row with the same value

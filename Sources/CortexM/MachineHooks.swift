@@ -42,12 +42,6 @@ struct RunState {
         get { Int(block.pointee.blocksUntilHostCheck) }
         nonmutating set { block.pointee.blocksUntilHostCheck = Int64(newValue) }
     }
-    /// `clock.now` itself: the block hook advances the clock's own storage, so there is no
-    /// copy to keep in step (the bus paths' `run.now = clock.now` changes nothing).
-    var now: DeviceTime {
-        get { DeviceTime(picoseconds: block.pointee.now.pointee) }
-        nonmutating set { block.pointee.now.pointee = newValue.picoseconds }
-    }
     /// The core frequency may have changed (an MMIO write, e.g. to RCC, or the host between
     /// calls): the block hook reads `clock.coreFrequencyHz` again.
     var frequencyMayHaveChanged: Bool {
@@ -166,13 +160,10 @@ extension Machine {
     func misalignedDeviceAccess(write: Bool) -> LoadStoreDecoder.Access? {
         let pc = hot.pointee.lastPC
         let recipe: LoadStoreDecoder.Recipe?
-        let slot = Int(truncatingIfNeeded: (pc >> 1) & UInt32(Machine.recipeCacheSize - 1))
-        if recipeCachePCs[slot] == pc {
-            recipe = recipeCache[slot]
+        if let mirrored = mirroredRecipe(pc: pc) {
+            recipe = mirrored
         } else if let cached = accessRecipes[pc] {
             recipe = cached
-            recipeCachePCs[slot] = pc
-            recipeCache[slot] = cached
             mirrorRecipe(cached, pc: pc)
         } else {
             let bytes = (try? readMemory(at: pc, count: 4)) ?? (try? readMemory(at: pc, count: 2)) ?? []
@@ -181,8 +172,6 @@ extension Machine {
                                           bytes.count >= 4 ? UInt16(bytes[2]) | UInt16(bytes[3]) << 8 : 0)
                 : nil
             accessRecipes[pc] = .some(recipe)
-            recipeCachePCs[slot] = pc
-            recipeCache[slot] = recipe
             mirrorRecipe(recipe, pc: pc)
         }
         guard let recipe, recipe.bytes > 1, recipe.isWrite == write else { return nil }
@@ -192,7 +181,8 @@ extension Machine {
 
     func requestStop(_ reason: StopReason) {
         guard run.stop == nil else { return }
-        // The rest of the translated block still runs: its accesses must find the stop.
+        // Any access the core still makes (what Unicorn runs of the block after the stop) must
+        // reach the Swift path, which ignores it.
         closeBusWindow()
         run.stop = reason
         uc_emu_stop(engine)
@@ -241,12 +231,12 @@ extension Machine {
         run.executed &+= count
         run.totalInstructions &+= count
         advanceClock(cycles: count)
-        if run.now > run.deadline {
+        if clock.now > run.deadline {
             requestStop(.deviceTime)
             return
         }
         let sysTick = systemControl.sysTick
-        if run.now >= sysTick.nextInterruptTime { sysTick.catchUp() }
+        if clock.now >= sysTick.nextInterruptTime { sysTick.catchUp() }
         if sysTick.pending || systemControl.scb.pendSVPending || systemControl.scb.nmiPending || systemControl.nvic.anyPending {
             checkPendingException(at: address)
         }
@@ -328,7 +318,6 @@ extension Machine {
         var error: BusErrorKind?
         let value = mapping.peripheral.read(offset: offset, width: width, error: &error)
         pollWatch.read(address: mapping.base &+ offset, value: value, pc: clock.currentPC)
-        run.now = clock.now
         if let error { busFault(mapping, offset: offset, why: error) }
         return value
     }
@@ -365,7 +354,6 @@ extension Machine {
         var error: BusErrorKind?
         mapping.peripheral.write(offset: offset, width: width, value: value, error: &error)
         pollWatch.noteWrite()
-        run.now = clock.now
         run.frequencyMayHaveChanged = true
         if let error { busFault(mapping, offset: offset, why: error) }
         if mapping.isSystemControl, systemControl.scb.resetRequested {

@@ -183,6 +183,7 @@ struct BusWindowTests {
             return
         }
         Self.expectSame(fast, slow)
+        #expect(fast.windowAccesses > 0)
     }
 
     @Test("An unaligned SR read from an instruction the window has seen aligned faults as on the Swift path, poll count included")
