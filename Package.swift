@@ -30,7 +30,7 @@ let package = Package(
         // Unicorn 2.0.1's slow path for every guest store, shortened (CUnicornStores.h says how).
         .target(name: "CUnicornStores", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // A peripheral's hot registers answered in C (CBusWindow.h says how).
-        .target(name: "CBusWindow", linkerSettings: [.linkedLibrary("unicorn")]),
+        .target(name: "CBusWindow", dependencies: ["CUnicornStores"], linkerSettings: [.linkedLibrary("unicorn")]),
         .target(name: "VirtualTime", swiftSettings: hotPath),
         .target(name: "ELF", swiftSettings: strict),
         .target(name: "FirmwareImage", dependencies: ["ELF"], swiftSettings: strict),

@@ -27,14 +27,14 @@ cmodule() {  # NAME: Sources/NAME/*.c -> $OUT/libNAME.a, and a module map for sw
   printf 'module %s {\n    header "%s"\n    export *\n}\n' "$name" "$PWD/Sources/$name/include/$name.h" > "$OUT/$name/module.modulemap"
   if [[ -f "$stamp" ]] && [[ -z "$(find "Sources/$name" -newer "$stamp")" ]]; then return; fi
   echo "fuzz: C module $name"
-  "$(dirname "$(command -v swiftc)")/clang" -O2 -fPIC -I "Sources/$name/include" -c Sources/$name/*.c -o "$OUT/$name.o"
+  "$(dirname "$(command -v swiftc)")/clang" -O2 -fPIC -I "Sources/$name/include" -I Sources/CUnicornStores/include -c Sources/$name/*.c -o "$OUT/$name.o"
   ar rcs "$stamp" "$OUT/$name.o"
 }
 
 for c in CUnicornStores CBusWindow; do cmodule "$c"; done
 for m in VirtualTime ELF NORFlash Board FirmwareImage LoaderFile CortexM STM32U5 Programmer; do module "$m"; done
 
-LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lCUnicornStores -lCBusWindow -lFirmwareImage -lELF -lVirtualTime -lunicorn -ldl)
+LIBS=(-L "$OUT" -lProgrammer -lSTM32U5 -lLoaderFile -lBoard -lNORFlash -lCortexM -lCBusWindow -lCUnicornStores -lFirmwareImage -lELF -lVirtualTime -lunicorn -ldl)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(loader image board session)
 for t in "${targets[@]}"; do

@@ -23,9 +23,21 @@ enum {
     pageWrite = 2,  // PAGE_WRITE
 };
 
+enum { loaderlab_pc_lines = 1024 };
+
+// A host return address into the translated code and the guest instruction it belongs to.
+typedef struct {
+    uintptr_t host;
+    uint64_t generation;
+    uint32_t pc;
+} loaderlab_pc_line;
+
 struct loaderlab_store_path {
     // The engine's CPUState, learned from its first TLB fill.
     void *cpu;
+    loaderlab_pc_line pcLines[loaderlab_pc_lines];
+    uint64_t pcLookups;
+    uint64_t unresolvedPCs;
     // One bit per 1 KiB granule that code was looked up or translated in, by 1 MiB chunk.
     uint8_t *chunks[chunkCount];
     uint64_t codePages;
@@ -36,6 +48,9 @@ static _Thread_local loaderlab_store_path *current = NULL;
 static _Thread_local bool skipLocks = false;
 static _Thread_local bool fastStores = false;
 static _Thread_local uint64_t slowStores = 0;
+// The host return address of the guest access in progress on this thread (0: none, or one a
+// helper of QEMU's own made, such as exception stacking).
+static _Thread_local uintptr_t accessReturn = 0;
 
 // What a skipped lock returns; the unlock recognizes it. Callers only hand the collection
 // back to page_collection_unlock (unicorn-engine/unicorn#1838 review).
@@ -82,6 +97,7 @@ void loaderlab_store_path_destroy(loaderlab_store_path *path) {
 }
 
 void loaderlab_store_path_enter(loaderlab_store_path *path, bool skip, bool fast) {
+    accessReturn = 0;
     current = path;
     skipLocks = skip;
     fastStores = fast && path != NULL;
@@ -183,3 +199,143 @@ void tlb_set_page_with_attrs_arm(void *cpu, uint32_t vaddr, uint64_t paddr, load
     tlb_set_dirty_arm(cpu, vaddr);
     path->dirtyFills += 1;
 }
+
+// MARK: the PC of a guest access, from the host code that made it
+
+// QEMU's softmmu helpers, which the translated code calls for every load or store it cannot
+// finish inline (MMIO, a TLB miss, a store to a page that holds code). Their last argument is
+// the host return address into the translated block; libunicorn's TCG backend takes their
+// addresses through symbol relocations (`readelf -r`: R_X86_64_64 against each), so the
+// definitions below are the ones it calls. Each records the address for the MMIO callbacks
+// and forwards.
+typedef uint64_t (*load_fn)(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr);
+typedef void (*store8_fn)(void *env, uint32_t addr, uint8_t val, uint32_t oi, uintptr_t retaddr);
+typedef void (*store16_fn)(void *env, uint32_t addr, uint16_t val, uint32_t oi, uintptr_t retaddr);
+typedef void (*store32_fn)(void *env, uint32_t addr, uint32_t val, uint32_t oi, uintptr_t retaddr);
+typedef void (*store64_fn)(void *env, uint32_t addr, uint64_t val, uint32_t oi, uintptr_t retaddr);
+typedef void (*restore_fn)(void *env, void *tb, uint32_t *data);
+typedef void (*flush_fn)(void *cpu);
+
+// `cpu_restore_state` in progress for a lookup here: the interposed `restore_state_to_opc_arm`
+// records the guest PC instead of writing it into the CPU state (mid-block, that would leave
+// a stale IT state where the block goes on).
+static _Thread_local bool capturing = false;
+static _Thread_local bool captured = false;
+static _Thread_local uint32_t capturedPC = 0;
+// Bumped by every flush of the translation cache: a host address may then hold another
+// block's code, and every cached line is stale.
+static _Atomic uint64_t flushGeneration = 1;
+
+bool cpu_restore_state_arm(void *cpu, uintptr_t host_pc, bool will_exit);
+
+#define LOAD_WRAPPER(name)                                                      \
+    static _Atomic(load_fn) real_##name = NULL;                                 \
+    uint64_t name(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr);    \
+    uint64_t name(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr) {   \
+        LOOK_UP(real_##name, load_fn, #name)                                    \
+        uintptr_t outer = accessReturn;                                         \
+        accessReturn = retaddr;                                                 \
+        uint64_t value = found(env, addr, oi, retaddr);                         \
+        accessReturn = outer;                                                   \
+        return value;                                                           \
+    }
+
+#define STORE_WRAPPER(name, fn, type)                                                  \
+    static _Atomic(fn) real_##name = NULL;                                             \
+    void name(void *env, uint32_t addr, type val, uint32_t oi, uintptr_t retaddr);     \
+    void name(void *env, uint32_t addr, type val, uint32_t oi, uintptr_t retaddr) {    \
+        LOOK_UP(real_##name, fn, #name)                                                \
+        uintptr_t outer = accessReturn;                                                \
+        accessReturn = retaddr;                                                        \
+        found(env, addr, val, oi, retaddr);                                            \
+        accessReturn = outer;                                                          \
+    }
+
+LOAD_WRAPPER(helper_ret_ldub_mmu_arm)
+LOAD_WRAPPER(helper_le_lduw_mmu_arm)
+LOAD_WRAPPER(helper_le_ldul_mmu_arm)
+LOAD_WRAPPER(helper_le_ldq_mmu_arm)
+LOAD_WRAPPER(helper_be_lduw_mmu_arm)
+LOAD_WRAPPER(helper_be_ldul_mmu_arm)
+LOAD_WRAPPER(helper_be_ldq_mmu_arm)
+STORE_WRAPPER(helper_ret_stb_mmu_arm, store8_fn, uint8_t)
+STORE_WRAPPER(helper_le_stw_mmu_arm, store16_fn, uint16_t)
+STORE_WRAPPER(helper_le_stl_mmu_arm, store32_fn, uint32_t)
+STORE_WRAPPER(helper_le_stq_mmu_arm, store64_fn, uint64_t)
+STORE_WRAPPER(helper_be_stw_mmu_arm, store16_fn, uint16_t)
+STORE_WRAPPER(helper_be_stl_mmu_arm, store32_fn, uint32_t)
+STORE_WRAPPER(helper_be_stq_mmu_arm, store64_fn, uint64_t)
+
+static _Atomic(restore_fn) realRestore = NULL;
+void restore_state_to_opc_arm(void *env, void *tb, uint32_t *data);
+void restore_state_to_opc_arm(void *env, void *tb, uint32_t *data) {
+    if (capturing) {
+        // data[0]: the instruction's address (target/arm `insn_start`).
+        capturedPC = data[0];
+        captured = true;
+        return;
+    }
+    LOOK_UP(realRestore, restore_fn, "restore_state_to_opc_arm")
+    if (found != NULL) found(env, tb, data);
+}
+
+static _Atomic(flush_fn) realFlush = NULL;
+void tb_flush_arm(void *cpu);
+void tb_flush_arm(void *cpu) {
+    atomic_fetch_add_explicit(&flushGeneration, 1, memory_order_relaxed);
+    LOOK_UP(realFlush, flush_fn, "tb_flush_arm")
+    if (found != NULL) found(cpu);
+}
+
+bool loaderlab_access_pc_interposed(void) {
+    return loaderlab_store_path_interposed()
+        && dlsym(RTLD_DEFAULT, "helper_ret_ldub_mmu_arm") == (void *)&helper_ret_ldub_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_le_lduw_mmu_arm") == (void *)&helper_le_lduw_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_le_ldul_mmu_arm") == (void *)&helper_le_ldul_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_le_ldq_mmu_arm") == (void *)&helper_le_ldq_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_ret_stb_mmu_arm") == (void *)&helper_ret_stb_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_le_stw_mmu_arm") == (void *)&helper_le_stw_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_le_stl_mmu_arm") == (void *)&helper_le_stl_mmu_arm
+        && dlsym(RTLD_DEFAULT, "helper_le_stq_mmu_arm") == (void *)&helper_le_stq_mmu_arm
+        && dlsym(RTLD_DEFAULT, "restore_state_to_opc_arm") == (void *)&restore_state_to_opc_arm
+        && dlsym(RTLD_DEFAULT, "tb_flush_arm") == (void *)&tb_flush_arm;
+}
+
+void loaderlab_access_pc_forget(void) { accessReturn = 0; }
+
+bool loaderlab_access_in_progress(void) { return accessReturn != 0; }
+
+bool loaderlab_access_pc(loaderlab_store_path *path, uint32_t *pc) {
+    uintptr_t host = accessReturn;
+    // No guest access in progress: the host's own read (the debug port) or QEMU's.
+    if (host == 0) return false;
+    if (path == NULL || path->cpu == NULL) {
+        if (path != NULL) path->unresolvedPCs += 1;
+        return false;
+    }
+    uint64_t generation = atomic_load_explicit(&flushGeneration, memory_order_relaxed);
+    loaderlab_pc_line *line = &path->pcLines[(host ^ (host >> 12)) & (loaderlab_pc_lines - 1)];
+    if (line->host == host && line->generation == generation) {
+        *pc = line->pc;
+        return true;
+    }
+    // A GTree search and a walk of the block's search data (translate-all.c), once per access
+    // site and translation.
+    capturing = true;
+    captured = false;
+    bool found = cpu_restore_state_arm(path->cpu, host, false);
+    capturing = false;
+    if (!found || !captured) {
+        path->unresolvedPCs += 1;
+        return false;
+    }
+    path->pcLookups += 1;
+    line->host = host;
+    line->generation = generation;
+    line->pc = capturedPC;
+    *pc = capturedPC;
+    return true;
+}
+
+uint64_t loaderlab_access_pc_lookups(const loaderlab_store_path *path) { return path ? path->pcLookups : 0; }
+uint64_t loaderlab_access_pc_unresolved(const loaderlab_store_path *path) { return path ? path->unresolvedPCs : 0; }

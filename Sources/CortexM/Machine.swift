@@ -126,6 +126,26 @@ public final class Machine {
     var debugState: DebugState? {
         didSet { updateFolding() }
     }
+    /// The PC of each bus access and fault comes from the host code that made it
+    /// (`CUnicornStores`) instead of a hook before every instruction: the same PCs, one call
+    /// fewer per guest instruction. Taken where libunicorn's calls reach `CUnicornStores`;
+    /// set before the first call. The hook comes back for a debugger, and once a block with
+    /// FP instructions runs (their NOCP check is per instruction).
+    public var takesPCFromHostWhenPossible = false {
+        didSet { updatePCSource() }
+    }
+    /// Whether it is taken now.
+    public internal(set) var pcFromHost = false
+    var codeHook: uc_hook?
+    /// Code has run: Unicorn has translated it with the hooks of the time.
+    var hasRun = false
+    /// Whether libunicorn's softmmu helpers, `restore_state_to_opc_arm` and `tb_flush_arm`
+    /// reach `CUnicornStores` (Linux: yes).
+    public static var accessPCInterposed: Bool { loaderlab_access_pc_interposed() }
+    /// Host return addresses mapped to guest PCs through QEMU's search data (each once per
+    /// access site and translation), and guest accesses whose PC was not found (zero).
+    public var accessPCLookups: UInt64 { loaderlab_access_pc_lookups(storePath) }
+    public var unresolvedAccessPCs: UInt64 { loaderlab_access_pc_unresolved(storePath) }
     /// Software wait loops are folded into clock jumps (`WaitLoopFold`): exact, so off only
     /// to show that, and while a debugger is attached (a breakpoint in a folded turn must stop).
     public var foldsWaitLoopsWhenPossible = true {
@@ -163,8 +183,8 @@ public final class Machine {
         profileStorage.initialize(to: BlockProfile(block: block))
         bus = UnsafeMutablePointer<loaderlab_bus>.allocate(capacity: 1)
         bus.initialize(to: loaderlab_bus())
-        bus.pointee.lastPC = UnsafePointer(UnsafeMutableRawPointer(hot).advanced(by: MemoryLayout<loaderlab_hot_state>.offset(of: \.lastPC)!)
-            .assumingMemoryBound(to: UInt32.self))
+        bus.pointee.lastPC = UnsafeMutableRawPointer(hot).advanced(by: MemoryLayout<loaderlab_hot_state>.offset(of: \.lastPC)!)
+            .assumingMemoryBound(to: UInt32.self)
         storePath = loaderlab_store_path_create()
         var handle: OpaquePointer?
         let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)

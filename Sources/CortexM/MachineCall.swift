@@ -1,3 +1,4 @@
+import CBusWindow
 import CUnicorn
 import CUnicornStores
 import VirtualTime
@@ -37,6 +38,7 @@ extension Machine {
 
         profile.resetExecutions()
         run.stop = nil
+        hasRun = true
         run.executed = 0
         fold.failures = 0
         run.maxInstructions = budget.maxInstructions
@@ -55,6 +57,8 @@ extension Machine {
         var start = entry | 1
         var err: uc_err
         var sleptForever = false
+        var resumedAfterWait: UInt32?
+        var executedAtResume: UInt64 = 0
         run.frequencyMayHaveChanged = true
         while true {
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
@@ -65,19 +69,36 @@ extension Machine {
             // A fold in progress never spans two runs: a stop (WFI, an exception) breaks a turn.
             foldReset()
             let storesBefore = loaderlab_store_path_slow_stores()
+            run.pcAtStop = nil
             err = uc_emu_start(engine, UInt64(start), UInt64(returnAddress & ~1), 0, 0)
+            // The hook kept the PC register at the instruction that stopped the run; without
+            // it, Unicorn leaves the start of its block there.
+            if let pc = run.pcAtStop { writeRegister(.pc, pc | 1) }
             closeBusWindow()
             run.ramStores &+= loaderlab_store_path_slow_stores() &- storesBefore
             foldEndRun()
             loaderlab_store_path_leave()
+            if case .retranslate(let address, let size)? = run.stop {
+                run.stop = nil
+                if (try? installCodeHook()) != nil {
+                    loaderlab_forget_translations(engine, UInt64(address), UInt64(address) + UInt64(max(size, 2)))
+                }
+                start = address | 1
+                continue
+            }
             // Unicorn halts the CPU on WFI/WFE and returns as if done; the silicon sleeps
             // until an interrupt. WFE is treated as a NOP (its event register is usually set).
             // Unicorn 2.0.1 returns UC_ERR_OK after WFI and UC_ERR_INSN_INVALID after WFE, with
             // the PC past it; the code hook's last address tells it from a real UDF at the PC.
+            // Without that hook, a run that resumed past a wait and stopped there again at
+            // once did not execute one.
             guard run.stop == nil, err == UC_ERR_OK || err == UC_ERR_INSN_INVALID,
                   ContinuousClock.now - started - debugHaltedDuration < hostLimit else { break }
             let pc = readRegister(.pc) & ~1
-            guard pc != run.returnAddress, hot.pointee.lastPC == pc &- 2, let sleep = waitInstruction(before: pc) else { break }
+            let justWaited = pcFromHost ? !(resumedAfterWait == pc && run.executed == executedAtResume) : hot.pointee.lastPC == pc &- 2
+            guard pc != run.returnAddress, justWaited, let sleep = waitInstruction(before: pc) else { break }
+            resumedAfterWait = pc
+            executedAtResume = run.executed
             if sleep == .waitForInterrupt, !wakeFromWFI() {
                 sleptForever = true
                 hot.pointee.lastPC = pc &- 2
@@ -154,7 +175,7 @@ extension Machine {
             return .returned(r0: registers.r[0], r1: registers.r[1])
         case .hostTime?:
             return .hostTimeExceeded(seconds: budget.hostTimeLimitSeconds, hottest: hottest())
-        case nil:
+        case .retranslate?, nil:
             break
         }
         let pc = registers.pc & ~1

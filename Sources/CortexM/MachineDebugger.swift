@@ -84,6 +84,8 @@ extension Machine {
             guard err == UC_ERR_OK else { throw Machine.failure("uc_hook_add(\(what))", err) }
             hooks.append(hook)
         }
+        // Every instruction's PC, as the debugger's hooks expect it.
+        try installCodeHook()
         var hook: uc_hook = 0
         // Added after the machine's own hooks, so they run after them: the block is counted
         // and the PC known when these look.

@@ -1,4 +1,6 @@
+import CBusWindow
 import CUnicorn
+import CUnicornStores
 import VirtualTime
 
 /// Why the current `uc_emu_start` was stopped by a hook.
@@ -10,6 +12,9 @@ enum StopReason {
     case reset(pc: UInt32)
     case returned
     case hostTime
+    /// A block with FP instructions is about to run while no per-instruction hook does: the
+    /// machine takes the hook back, and the block runs from here, translated with it.
+    case retranslate(address: UInt32, size: UInt32)
 }
 
 /// The properties that forward to `block` are those the C block hook reads or advances.
@@ -29,6 +34,9 @@ struct RunState {
     var lastSlot: Int { get { Int(block.pointee.lastSlot) } nonmutating set { block.pointee.lastSlot = Int64(newValue) } }
     var fpBlockStart: UInt32 { get { block.pointee.fpBlockStart } nonmutating set { block.pointee.fpBlockStart = newValue } }
     var fpSlot: Int { get { Int(block.pointee.fpSlot) } nonmutating set { block.pointee.fpSlot = UInt32(newValue) } }
+    /// Where no per-instruction hook keeps the PC register current: the instruction whose
+    /// access stopped the run, for the register state the call ends with.
+    var pcAtStop: UInt32?
     /// Core-clock picoseconds per cycle when it is a whole number (the fast path).
     var cachedHz: UInt64 { get { block.pointee.cachedHz } nonmutating set { block.pointee.cachedHz = newValue } }
     var picosecondsPerCycle: UInt64 {
@@ -122,11 +130,49 @@ extension Machine {
             hooks.append(hook)
         }
         var hook: uc_hook = 0
-        try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_CODE.rawValue), loaderlab_code_hook, UnsafeMutableRawPointer(hot), 1, 0), "CODE", hook)
+        try installCodeHook()
         try check(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_BLOCK.rawValue), loaderlab_block_hook, UnsafeMutableRawPointer(block), 1, 0), "BLOCK", hook)
         try check(loaderlab_uc_hook_intr(engine, &hook, interruptHookCallback, context), "INTR", hook)
         let unmapped = UC_HOOK_MEM_READ_UNMAPPED.rawValue | UC_HOOK_MEM_WRITE_UNMAPPED.rawValue | UC_HOOK_MEM_FETCH_UNMAPPED.rawValue
         try check(loaderlab_uc_hook_mem_invalid(engine, &hook, Int32(unmapped), unmappedHookCallback, context, 1, 0), "MEM_UNMAPPED", hook)
+    }
+
+    /// The per-instruction hook: the PC of every instruction (`hot.lastPC`), and the FP check.
+    func installCodeHook() throws(MachineError) {
+        guard codeHook == nil else { return }
+        var hook: uc_hook = 0
+        let err = loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_CODE.rawValue), loaderlab_code_hook, UnsafeMutableRawPointer(hot), 1, 0)
+        guard err == UC_ERR_OK else { throw Machine.failure("uc_hook_add(CODE)", err) }
+        hooks.append(hook)
+        codeHook = hook
+    }
+
+    /// Chooses where the PC of a bus access comes from: the per-instruction hook, or the host
+    /// code that made the access (`CUnicornStores`), which spares every instruction a call.
+    /// Unicorn instruments code when it translates it, so the choice is made before the first
+    /// call and kept.
+    func updatePCSource() {
+        guard !hasRun else { return }
+        let wanted = takesPCFromHostWhenPossible && storePath != nil && Self.accessPCInterposed
+        guard wanted != pcFromHost else { return }
+        if wanted, debugState == nil, let hook = codeHook {
+            uc_hook_del(engine, hook)
+            hooks.removeAll { $0 == hook }
+            codeHook = nil
+        } else if !wanted {
+            // Failing to add a hook leaves the engine as it was: the host's PCs stay.
+            guard (try? installCodeHook()) != nil else { return }
+        }
+        pcFromHost = wanted
+        bus.pointee.pcFromHost = wanted
+        bus.pointee.pcSource = UnsafeMutableRawPointer(storePath)
+    }
+
+    /// The PC of the load or store in progress, where no per-instruction hook keeps it.
+    func takeAccessPC() {
+        guard pcFromHost else { return }
+        var pc: UInt32 = 0
+        if loaderlab_access_pc(storePath, &pc) { hot.pointee.lastPC = pc }
     }
 
     /// Memory hooks on the Device regions that check alignment before each access, instead
@@ -185,6 +231,7 @@ extension Machine {
         // reach the Swift path, which ignores it.
         closeBusWindow()
         run.stop = reason
+        if pcFromHost, loaderlab_access_in_progress() { run.pcAtStop = hot.pointee.lastPC }
         uc_emu_stop(engine)
     }
 
@@ -214,7 +261,16 @@ extension Machine {
                 return
             }
         }
-        let slot = profile.slot(address: address, size: size) ?? learnBlock(address, size: size)
+        let known = profile.slot(address: address, size: size)
+        let slot = known ?? learnBlock(address, size: size)
+        if known == nil, pcFromHost, !profile.records[slot].fpOffsets.isEmpty {
+            // The NOCP check needs the PC of every FP instruction: before this block first
+            // runs, the per-instruction hook comes back (for the rest of the machine's life)
+            // and the block is translated again with it (Unicorn may have translated it
+            // before the hook was there).
+            requestStop(.retranslate(address: address, size: size))
+            return
+        }
         run.lastSlot = slot
         profile.countExecution(slot)
         let count = UInt64(profile.records[slot].instructions)
@@ -383,6 +439,7 @@ extension Machine {
         case UC_MEM_FETCH_UNMAPPED: access = .fetch
         default: access = .read
         }
+        if access != .fetch { takeAccessPC() }
         let pc = access == .fetch ? address : hot.pointee.lastPC
         systemControl.scb.recordBusFault(address: address, instructionFetch: access == .fetch)
         requestStop(.fault(Fault(kind: .unmappedAccess(address: address, access: access), pc: pc, symbol: locate(pc))))
@@ -391,6 +448,8 @@ extension Machine {
     /// QEMU's ARM exception numbers (target/arm/cpu.h EXCP_*), as UC_HOOK_INTR reports them.
     func cpuException(_ number: UInt32) {
         let pcRegister = readRegister(.pc)
+        loaderlab_access_pc_forget()
+        if pcFromHost { hot.pointee.lastPC = exceptionPC(number, pcRegister: pcRegister & ~1) }
         let kind: Fault.Kind
         var pc = hot.pointee.lastPC
         switch number {
@@ -423,6 +482,33 @@ extension Machine {
             kind = .hardFault("CPU exception \(number) raised by the emulator")
         }
         requestStop(.fault(Fault(kind: kind, pc: pc, symbol: locate(pc))))
+    }
+
+    /// Where no per-instruction hook runs: the instruction that raised QEMU exception
+    /// `number`. QEMU sets the PC to the instruction for UDF, NOCP and INVSTATE and restores it
+    /// for aborts; it leaves it past an SVC (16-bit); an exception return outside a handler
+    /// leaves the EXC_RETURN value, so the branch is the last instruction of the block.
+    private func exceptionPC(_ number: UInt32, pcRegister: UInt32) -> UInt32 {
+        switch number {
+        case 2: return pcRegister &- 2
+        case 8: return lastInstructionOfCurrentBlock() ?? pcRegister
+        default: return pcRegister
+        }
+    }
+
+    private func lastInstructionOfCurrentBlock() -> UInt32? {
+        let slot = run.lastSlot
+        guard slot >= 0, slot < profile.records.count else { return nil }
+        let record = profile.records[slot]
+        guard let bytes = try? readMemory(at: record.address, count: Int(record.size)) else { return nil }
+        var offset = 0
+        var last: Int?
+        while offset + 1 < bytes.count {
+            last = offset
+            let first = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+            offset += ThumbDecoder.isWide(first) ? 4 : 2
+        }
+        return last.map { record.address &+ UInt32($0) }
     }
 
     private func peekByte(_ address: UInt32) -> UInt8 {

@@ -45,6 +45,7 @@ public final class SimulatedBoard {
         machine.skipsStoreLocks = fastPaths
         machine.foldsWaitLoopsWhenPossible = fastPaths
         machine.opensBusWindows = fastPaths
+        machine.takesPCFromHostWhenPossible = fastPaths
         // The slow path checks Device alignment with memory hooks, the fast one in the MMIO
         // callbacks (LoadStoreDecoder): ExactnessTests compares them.
         try machine.setDeviceAccessHooks(!fastPaths)

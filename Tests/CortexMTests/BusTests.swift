@@ -18,8 +18,8 @@ struct BusTests {
         0x4770,          // 1c bx lr
     ]
 
-    @Test func aPeripheralSeesOffsetsWidthsValuesAndTheExactPC() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func aPeripheralSeesOffsetsWidthsValuesAndTheExactPC(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         let recorder = RecordingPeripheral(clock: machine.clock)
         try machine.map(recorder, base: 0x4000_0000, size: 0x400)
         try Bench.load(Self.accessProgram, into: machine)
@@ -37,8 +37,8 @@ struct BusTests {
         #expect(machine.lastRegisters?.r[3] == 0x0002)
     }
 
-    @Test func aPeripheralThatSetsAnErrorEndsTheCallWithABusFault() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func aPeripheralThatSetsAnErrorEndsTheCallWithABusFault(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         let recorder = RecordingPeripheral(clock: machine.clock)
         recorder.refusedOffset = 8
         try machine.map(recorder, base: 0x4000_0000, size: 0x400)
@@ -54,8 +54,8 @@ struct BusTests {
         #expect(recorder.accesses.count == 3)
     }
 
-    @Test func anUnalignedWordReadOfDeviceMemoryFaults() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func anUnalignedWordReadOfDeviceMemoryFaults(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         let recorder = RecordingPeripheral(clock: machine.clock)
         try machine.map(recorder, base: 0x4000_0000, size: 0x400)
         try Bench.load([
@@ -72,16 +72,16 @@ struct BusTests {
         #expect(recorder.accesses.isEmpty)
     }
 
-    @Test func hostMemoryAccessOutsideRAMIsAnErrorNotACrash() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func hostMemoryAccessOutsideRAMIsAnErrorNotACrash(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         #expect(throws: MachineError.notRAM(address: 0x2001_0000, count: 4)) { try machine.writeMemory([1, 2, 3, 4], at: 0x2001_0000) }
         #expect(throws: MachineError.notRAM(address: 0x2000_FFFE, count: 4)) { _ = try machine.readMemory(at: 0x2000_FFFE, count: 4) }
         #expect(throws: MachineError.self) { try machine.mapRAM(name: "odd", base: 0x3000_0100, size: 0x100) }
         #expect(throws: MachineError.self) { try machine.mapRAM(name: "overlap", base: 0x2000_8000, size: 0x1_0000) }
     }
 
-    @Test func fillRepeatsAPatternAcrossTheRange() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func fillRepeatsAPatternAcrossTheRange(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try machine.fill(pattern: [0xDE, 0xAD, 0xBE], range: 0x2000_2001..<0x2000_2009)
         #expect(try machine.readMemory(at: 0x2000_2000, count: 10) == [0, 0xDE, 0xAD, 0xBE, 0xDE, 0xAD, 0xBE, 0xDE, 0xAD, 0])
         try machine.fill(0xFF, range: 0x2000_3000..<0x2000_3003)

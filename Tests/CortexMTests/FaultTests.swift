@@ -4,8 +4,8 @@ import VirtualTime
 
 @Suite("Faults the silicon would take")
 struct FaultTests {
-    @Test func readingAnUnmappedAddressNamesTheAddressAndThePC() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func readingAnUnmappedAddressNamesTheAddressAndThePC(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([
             0xF04F, 0x41C0,  // 00 mov.w r1, #0x60000000
             0xBF00,          // 04 nop
@@ -27,8 +27,8 @@ struct FaultTests {
         #expect(machine.systemControl.scb.hfsr & (1 << 30) != 0)
     }
 
-    @Test func jumpingToUnmappedMemoryIsAFetchFault() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func jumpingToUnmappedMemoryIsAFetchFault(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         let outcome = Bench.call(machine, at: 0x3000_0000)
         guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
         #expect(fault.kind == .unmappedAccess(address: 0x3000_0000, access: .fetch))
@@ -37,8 +37,8 @@ struct FaultTests {
     /// vmov s0, r0; vmov r0, s0; bx lr
     static let fpProgram: [UInt16] = [0xEE00, 0x0A10, 0xEE10, 0x0A10, 0x4770]
 
-    @Test func anFPInstructionWithCPACRAtResetIsANOCPUsageFaultAtItsPC() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func anFPInstructionWithCPACRAtResetIsANOCPUsageFaultAtItsPC(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load(Self.fpProgram, into: machine)
         #expect(machine.systemControl.scb.cpacr == 0)
 
@@ -51,8 +51,8 @@ struct FaultTests {
         #expect(machine.systemControl.scb.hfsr & (1 << 30) != 0)  // HFSR.FORCED
     }
 
-    @Test func enablingCPACRInTheSameBlockBeforeTheFPInstructionLetsItRun() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func enablingCPACRInTheSameBlockBeforeTheFPInstructionLetsItRun(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([
             0xF64E, 0x5188,  // 00 movw r1, #0xED88
             0xF2CE, 0x0100,  // 04 movt r1, #0xE000      ; CPACR
@@ -70,8 +70,8 @@ struct FaultTests {
         #expect(machine.events.contains { $0.event == .cpacrWritten(old: 0, new: 0x00F0_0000) && $0.pc == Bench.codeBase + 0x0E })
     }
 
-    @Test func anUndefinedInstructionFaultsAtItsPC() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func anUndefinedInstructionFaultsAtItsPC(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0xBF00, 0xDE07], into: machine)  // nop; udf #7
         let outcome = Bench.call(machine)
         guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
@@ -79,8 +79,8 @@ struct FaultTests {
         #expect(fault.pc == Bench.codeBase + 2)
     }
 
-    @Test func anSVCIsReportedWithItsImmediate() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func anSVCIsReportedWithItsImmediate(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0xDF05, 0x4770], into: machine)  // svc #5; bx lr
         let outcome = Bench.call(machine)
         guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
@@ -88,8 +88,8 @@ struct FaultTests {
         #expect(fault.pc == Bench.codeBase)
     }
 
-    @Test func aBreakpointOtherThanTheTrampolineIsAFault() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func aBreakpointOtherThanTheTrampolineIsAFault(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0xBF00, 0xBE01], into: machine)  // nop; bkpt #1
         let outcome = Bench.call(machine)
         guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
@@ -97,8 +97,8 @@ struct FaultTests {
         #expect(fault.pc == Bench.codeBase + 2)
     }
 
-    @Test func aSystemResetRequestThroughAIRCRStopsTheCall() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func aSystemResetRequestThroughAIRCRStopsTheCall(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([
             0xF64E, 0x510C,  // 00 movw r1, #0xED0C
             0xF2CE, 0x0100,  // 04 movt r1, #0xE000  ; AIRCR

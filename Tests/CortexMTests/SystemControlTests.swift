@@ -50,8 +50,8 @@ struct SystemControlTests {
             : setup + [0xB662, 0xE7FE]                  // … cpsie i; b .
     }
 
-    @Test func aSysTickWrapWithTICKINTAndInterruptsEnabledTakesException15() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func aSysTickWrapWithTICKINTAndInterruptsEnabledTakesException15(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load(Self.sysTickProgram(maskFirst: false), into: machine)
         machine.systemControl.scb.vtor = 0x2000_0200
         try machine.writeWord(0x2000_0401, at: 0x2000_0200 + 15 * 4)
@@ -67,8 +67,8 @@ struct SystemControlTests {
         #expect(machine.events.contains { $0.event == .sysTickEnabled(interrupt: true, processorClock: true, reload: 99) })
     }
 
-    @Test func withPRIMASKSetTheWrapOnlySetsCOUNTFLAG() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func withPRIMASKSetTheWrapOnlySetsCOUNTFLAG(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load(Self.sysTickProgram(maskFirst: true), into: machine)
 
         let outcome = Bench.call(machine, budget: CallBudget(maxInstructions: 10_000, hostTimeLimitSeconds: 10))
@@ -80,8 +80,8 @@ struct SystemControlTests {
         #expect(machine.systemControl.read(offset: 0xD04, width: .word, error: &error) & (1 << 26) != 0)  // ICSR.PENDSTSET
     }
 
-    @Test func dwtCycleCounterAdvancesWithRetiredInstructions() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func dwtCycleCounterAdvancesWithRetiredInstructions(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([
             0xF64E, 0x51FC,  // 00 movw r1, #0xEDFC
             0xF2CE, 0x0100,  // 04 movt r1, #0xE000   ; DEMCR
@@ -108,16 +108,16 @@ struct SystemControlTests {
         #expect(elapsed >= 200 && elapsed <= 210)
     }
 
-    @Test func cyccntStaysStillWithoutTRCENA() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func cyccntStaysStillWithoutTRCENA(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         var error: BusErrorKind?
         machine.dwt.write(offset: 0, width: .word, value: 1, error: &error)
         machine.clock.advance(cycles: 1000)
         #expect(machine.dwt.read(offset: 4, width: .word, error: &error) == 0)
     }
 
-    @Test func scbResetValuesAndKeyedWrites() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func scbResetValuesAndKeyedWrites(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         let scs = machine.systemControl
         var error: BusErrorKind?
         #expect(scs.read(offset: 0xD00, width: .word, error: &error) == 0x410F_D214)  // CPUID
@@ -130,16 +130,16 @@ struct SystemControlTests {
         #expect(machine.events.last?.event == .vtorWritten(0x2000_0200))
     }
 
-    @Test func nvicEnablesAreRecorded() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func nvicEnablesAreRecorded(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         var error: BusErrorKind?
         machine.systemControl.write(offset: 0x104, width: .word, value: 0x0000_0011, error: &error)  // ISER1
         #expect(machine.events.last?.event == .interruptsEnabled(irqs: [32, 36]))
         #expect(machine.systemControl.nvic.enabled[1] == 0x11)
     }
 
-    @Test func pendSVSetThroughICSRIsTakenAtTheNextInstruction() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func pendSVSetThroughICSRIsTakenAtTheNextInstruction(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0xBF00, 0xE7FE], into: machine)  // nop; b .
         var error: BusErrorKind?
         machine.systemControl.write(offset: 0xD04, width: .word, value: 1 << 28, error: &error)  // ICSR.PENDSVSET
@@ -151,8 +151,8 @@ struct SystemControlTests {
         #expect(entry.handler == nil)  // VTOR 0: nothing mapped there
     }
 
-    @Test func aSoftwarePendedIRQIsTakenOnlyOnceEnabled() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func aSoftwarePendedIRQIsTakenOnlyOnceEnabled(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0xE7FE], into: machine)  // b .
         var error: BusErrorKind?
         machine.systemControl.write(offset: 0x200, width: .word, value: 1 << 3, error: &error)  // ISPR0: IRQ3
@@ -179,16 +179,16 @@ struct SystemControlTests {
         #expect(machine.clock.now - start >= .microseconds(25))
     }
 
-    @Test func wfiWithNothingToWakeTheCoreIsReported() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func wfiWithNothingToWakeTheCoreIsReported(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0xBF30, 0x4770], into: machine)  // wfi; bx lr
         let outcome = Bench.call(machine)
         guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
         #expect(fault.pc == Bench.codeBase)
     }
 
-    @Test func wfeIsTreatedAsANOP() throws {
-        let machine = try Bench.machine()
+    @Test(arguments: [false, true]) func wfeIsTreatedAsANOP(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
         try Bench.load([0x2001, 0xBF20, 0x2002, 0x4770], into: machine)  // movs r0,#1; wfe; movs r0,#2; bx lr
         #expect(Bench.call(machine) == .returned(r0: 2, r1: 0))
     }

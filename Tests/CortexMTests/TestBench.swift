@@ -8,8 +8,11 @@ enum Bench {
     static let codeBase: UInt32 = 0x2000_0100
     static let stackTop: UInt32 = 0x2000_8000
 
-    static func machine(coreHz: UInt64 = 4_000_000) throws -> Machine {
+    /// `pcFromHost`: bus accesses and faults take their PC from the host code that made them,
+    /// with no per-instruction hook (`Machine.takesPCFromHostWhenPossible`).
+    static func machine(coreHz: UInt64 = 4_000_000, pcFromHost: Bool = false) throws -> Machine {
         let machine = try Machine(clock: VirtualClock(coreFrequencyHz: coreHz))
+        machine.takesPCFromHostWhenPossible = pcFromHost
         try machine.mapRAM(name: "SRAM1", base: ramBase, size: 0x1_0000)
         try machine.writeMemory([0x00, 0xBE], at: ramBase)  // BKPT #0, as CubeProgrammer writes it
         return machine

@@ -89,4 +89,13 @@ import Testing
         let summary = BenchmarkSummary(results: [failed], realLoader: .init(ratio: nil, reason: nil))
         #expect(summary.fullChipHostSeconds == nil)
     }
+
+    @Test func theRealLoaderRatioIsOfMediansSoOneSlowSessionDoesNotMoveIt() {
+        // A stall of the VM during one session of each loader.
+        let ratio = Benchmark.hostRatio(theirs: [0.5, 0.48, 1.9, 0.52, 0.47], ours: [0.2, 0.9, 0.18, 0.21, 0.19])
+        #expect(ratio.map { abs($0 - 0.5 / 0.2) < 1e-12 } == true)
+        #expect(Benchmark.hostRatio(theirs: [1, 3], ours: [1, 1]) == 2)
+        #expect(Benchmark.hostRatio(theirs: [], ours: [1]) == nil)
+        #expect(Benchmark.hostRatio(theirs: [1], ours: [0]) == nil)
+    }
 }

@@ -85,8 +85,13 @@ typedef struct loaderlab_bus_window {
 
 /// One per machine.
 typedef struct loaderlab_bus {
-    /// The per-instruction hook's PC (`loaderlab_hot_state.lastPC`).
-    const uint32_t *lastPC;
+    /// The PC of the instruction in progress (`loaderlab_hot_state.lastPC`): the
+    /// per-instruction hook's, or, with `pcFromHost`, set here at each access.
+    uint32_t *lastPC;
+    /// No per-instruction hook runs: each MMIO access takes its PC from the host code that
+    /// made it (`loaderlab_access_pc`, the machine's store path `pcSource`).
+    bool pcFromHost;
+    void *pcSource;
     loaderlab_bus_window window;
     loaderlab_access_recipe recipes[loaderlab_recipe_slots];
 } loaderlab_bus;
@@ -106,4 +111,8 @@ void loaderlab_mmio_write(struct uc_struct *uc, uint64_t offset, unsigned size, 
 static inline loaderlab_access_recipe *loaderlab_recipe_slot(loaderlab_bus *bus, uint32_t pc) {
     return &bus->recipes[(pc >> 1) & (loaderlab_recipe_slots - 1)];
 }
+/// Drops the translated blocks of `uc` that cover [begin, end) (`UC_CTL_TB_REMOVE_CACHE`):
+/// hooks added since apply to that code from here. (A whole-cache flush would clear all of
+/// Unicorn 2.0.1's 1 GiB code buffer.)
+void loaderlab_forget_translations(struct uc_struct *uc, uint64_t begin, uint64_t end);
 #endif

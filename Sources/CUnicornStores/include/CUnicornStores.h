@@ -59,4 +59,30 @@ uint64_t loaderlab_store_path_code_pages(const loaderlab_store_path *path);
 
 /// TLB fills `path`'s engine made dirty (tests: the fast path is live).
 uint64_t loaderlab_store_path_dirty_fills(const loaderlab_store_path *path);
+
+// The PC of the guest access in progress, without a per-instruction hook. The softmmu
+// helpers the translated code calls for loads and stores it cannot finish inline (MMIO among
+// them) are defined here too: each records the host return address into the translated
+// block, and `cpu_restore_state` maps it to the guest instruction (QEMU's own way to find the
+// faulting instruction), with `restore_state_to_opc_arm` interposed so that the lookup
+// records the PC instead of writing the CPU state. Lines are cached by host address until the
+// translation cache is flushed (`tb_flush_arm`, interposed: only a flush reuses the code buffer).
+
+/// True when the helpers, `restore_state_to_opc_arm` and `tb_flush_arm` are bound here too.
+bool loaderlab_access_pc_interposed(void);
+
+/// The guest PC of the load or store in progress on this thread, for `path`'s engine. False
+/// (and counted) when there is none: an access QEMU made itself, or an unknown host address.
+bool loaderlab_access_pc(loaderlab_store_path *path, uint32_t *pc);
+
+/// No access is in progress (QEMU may now make its own, such as exception stacking).
+void loaderlab_access_pc_forget(void);
+
+/// Whether a guest load or store is in progress on this thread (a callback runs inside it).
+bool loaderlab_access_in_progress(void);
+
+/// Host addresses looked up through `cpu_restore_state` (tests: the cache works).
+uint64_t loaderlab_access_pc_lookups(const loaderlab_store_path *path);
+/// Guest accesses whose PC could not be found (tests: zero).
+uint64_t loaderlab_access_pc_unresolved(const loaderlab_store_path *path);
 #endif
