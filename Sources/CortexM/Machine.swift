@@ -128,8 +128,8 @@ public final class Machine {
     }
     /// The PC of each bus access and fault comes from the host code that made it
     /// (`CUnicornStores`) instead of a hook before every instruction: the same PCs, one call
-    /// fewer per guest instruction. Taken where libunicorn's calls reach `CUnicornStores`;
-    /// set before the first call. The hook comes back for a debugger, and once a block with
+    /// fewer per guest instruction. Taken where libunicorn's calls reach `CUnicornStores` and
+    /// a check on known PCs passes (`HostPCCheck`); set before the first call. The hook comes back for a debugger, and once a block with
     /// FP instructions runs (their NOCP check is per instruction).
     public var takesPCFromHostWhenPossible = false {
         didSet { updatePCSource() }
@@ -137,6 +137,10 @@ public final class Machine {
     /// Whether it is taken now.
     public internal(set) var pcFromHost = false
     var codeHook: uc_hook?
+    /// The machine `HostPCCheck` runs: it takes PCs from the host unchecked.
+    var checkingHostPC = false
+    /// Whether this process's libunicorn gives the right PCs that way (`HostPCCheck`, run once).
+    public static var hostPCCheckPasses: Bool { HostPCCheck.passes }
     /// Code has run: Unicorn has translated it with the hooks of the time.
     var hasRun = false
     /// Whether libunicorn's softmmu helpers, `restore_state_to_opc_arm` and `tb_flush_arm`

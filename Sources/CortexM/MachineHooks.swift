@@ -153,7 +153,8 @@ extension Machine {
     /// call and kept.
     func updatePCSource() {
         guard !hasRun else { return }
-        let wanted = takesPCFromHostWhenPossible && storePath != nil && Self.accessPCInterposed
+        let wanted = takesPCFromHostWhenPossible && storePath != nil
+            && (checkingHostPC ? Self.accessPCInterposed : HostPCCheck.passes)
         guard wanted != pcFromHost else { return }
         if wanted, debugState == nil, let hook = codeHook {
             uc_hook_del(engine, hook)

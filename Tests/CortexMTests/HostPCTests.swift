@@ -46,6 +46,7 @@ struct HostPCTests {
     @Test func theHostGivesEveryAccessThePCTheInstructionHookGives() throws {
         #if os(Linux)
         #expect(Machine.accessPCInterposed)  // ELF interposition: libunicorn's calls reach CUnicornStores
+        #expect(Machine.hostPCCheckPasses)   // and Unicorn 2.0.1 gives the PCs the check expects
         #endif
         guard Machine.accessPCInterposed else { return }  // elsewhere: the hook gives every PC
         let hooked = try Self.run(pcFromHost: false)
