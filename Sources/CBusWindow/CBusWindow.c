@@ -47,14 +47,14 @@ static inline void countRead(loaderlab_bus_window *w, loaderlab_poll_tally *tall
     w->lastPC = pc;
 }
 
-static inline void takeHostPC(loaderlab_bus *bus) {
+void loaderlab_bus_take_access_pc(loaderlab_bus *bus) {
     uint32_t pc;
     if (bus->pcFromHost && loaderlab_access_pc((loaderlab_store_path *)bus->pcSource, &pc)) *bus->lastPC = pc;
 }
 
 uint64_t loaderlab_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *context) {
     loaderlab_mmio_span *span = (loaderlab_mmio_span *)context;
-    takeHostPC(span->bus);
+    loaderlab_bus_take_access_pc(span->bus);
     loaderlab_bus_window *w = &span->bus->window;
     if (!w->armed || w->span != span || offset < w->low || offset >= w->high) goto slow;
     uint32_t off = (uint32_t)offset;
@@ -88,7 +88,7 @@ slow:
 
 void loaderlab_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *context) {
     loaderlab_mmio_span *span = (loaderlab_mmio_span *)context;
-    takeHostPC(span->bus);
+    loaderlab_bus_take_access_pc(span->bus);
     loaderlab_bus_window *w = &span->bus->window;
     if (!w->armed || w->span != span || w->direction != loaderlab_window_write || offset != w->dataOffset
         || !plainWidth(size) || w->position + size > w->limit) goto slow;

@@ -129,13 +129,14 @@ public final class Machine {
     /// The PC of each bus access and fault comes from the host code that made it
     /// (`CUnicornStores`) instead of a hook before every instruction: the same PCs, one call
     /// fewer per guest instruction. Taken where libunicorn's calls reach `CUnicornStores` and
-    /// a check on known PCs passes (`HostPCCheck`); set before the first call. The hook comes back for a debugger, and once a block with
-    /// FP instructions runs (their NOCP check is per instruction).
+    /// a check on known PCs passes (`HostPCCheck`); set before the first call. The hook comes
+    /// back for a debugger, and once a block with FP instructions runs (their NOCP check is per
+    /// instruction).
     public var takesPCFromHostWhenPossible = false {
         didSet { updatePCSource() }
     }
-    /// Whether it is taken now.
-    public internal(set) var pcFromHost = false
+    /// Whether it is taken now (the MMIO callbacks read it from the bus).
+    public var pcFromHost: Bool { bus.pointee.pcFromHost }
     var codeHook: uc_hook?
     /// The machine `HostPCCheck` runs: it takes PCs from the host unchecked.
     var checkingHostPC = false
@@ -190,6 +191,7 @@ public final class Machine {
         bus.pointee.lastPC = UnsafeMutableRawPointer(hot).advanced(by: MemoryLayout<loaderlab_hot_state>.offset(of: \.lastPC)!)
             .assumingMemoryBound(to: UInt32.self)
         storePath = loaderlab_store_path_create()
+        bus.pointee.pcSource = UnsafeMutableRawPointer(storePath)
         var handle: OpaquePointer?
         let mode = uc_mode(UC_MODE_THUMB.rawValue | UC_MODE_MCLASS.rawValue)
         let err = uc_open(UC_ARCH_ARM, mode, &handle)

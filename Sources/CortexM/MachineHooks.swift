@@ -164,16 +164,7 @@ extension Machine {
             // Failing to add a hook leaves the engine as it was: the host's PCs stay.
             guard (try? installCodeHook()) != nil else { return }
         }
-        pcFromHost = wanted
         bus.pointee.pcFromHost = wanted
-        bus.pointee.pcSource = UnsafeMutableRawPointer(storePath)
-    }
-
-    /// The PC of the load or store in progress, where no per-instruction hook keeps it.
-    func takeAccessPC() {
-        guard pcFromHost else { return }
-        var pc: UInt32 = 0
-        if loaderlab_access_pc(storePath, &pc) { hot.pointee.lastPC = pc }
     }
 
     /// Memory hooks on the Device regions that check alignment before each access, instead
@@ -440,7 +431,8 @@ extension Machine {
         case UC_MEM_FETCH_UNMAPPED: access = .fetch
         default: access = .read
         }
-        if access != .fetch { takeAccessPC() }
+        // As the MMIO callbacks do first: the PC of the access, where no hook keeps it.
+        if access != .fetch { loaderlab_bus_take_access_pc(bus) }
         let pc = access == .fetch ? address : hot.pointee.lastPC
         systemControl.scb.recordBusFault(address: address, instructionFetch: access == .fetch)
         requestStop(.fault(Fault(kind: .unmappedAccess(address: address, access: access), pc: pc, symbol: locate(pc))))
@@ -502,14 +494,7 @@ extension Machine {
         guard slot >= 0, slot < profile.records.count else { return nil }
         let record = profile.records[slot]
         guard let bytes = try? readMemory(at: record.address, count: Int(record.size)) else { return nil }
-        var offset = 0
-        var last: Int?
-        while offset + 1 < bytes.count {
-            last = offset
-            let first = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
-            offset += ThumbDecoder.isWide(first) ? 4 : 2
-        }
-        return last.map { record.address &+ UInt32($0) }
+        return record.address &+ UInt32(ThumbDecoder.shape(of: bytes).lastOffset)
     }
 
     private func peekByte(_ address: UInt32) -> UInt8 {

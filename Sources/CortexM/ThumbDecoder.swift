@@ -21,6 +21,8 @@ enum ThumbDecoder {
         var instructions: UInt32
         /// Offsets from the block start of FP (CP10/CP11) instructions.
         var fpOffsets: [UInt16]
+        /// Offset from the block start of its last instruction (the one that ends it).
+        var lastOffset: UInt16 = 0
     }
 
     /// Decodes the little-endian bytes of one translated block.
@@ -28,9 +30,11 @@ enum ThumbDecoder {
         var offset = 0
         var count: UInt32 = 0
         var fp: [UInt16] = []
+        var last = 0
         while offset + 1 < bytes.count {
             let first = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
             count += 1
+            last = offset
             if isWide(first) {
                 if offset + 3 < bytes.count {
                     let second = UInt16(bytes[offset + 2]) | UInt16(bytes[offset + 3]) << 8
@@ -43,6 +47,6 @@ enum ThumbDecoder {
                 offset += 2
             }
         }
-        return BlockShape(instructions: max(count, 1), fpOffsets: fp)
+        return BlockShape(instructions: max(count, 1), fpOffsets: fp, lastOffset: UInt16(truncatingIfNeeded: last))
     }
 }

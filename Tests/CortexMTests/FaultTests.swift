@@ -109,4 +109,21 @@ struct FaultTests {
         ], into: machine)
         #expect(Bench.call(machine) == .resetRequested(pc: Bench.codeBase + 0x10))
     }
+
+    /// The branch to an EXC_RETURN value in Thread mode is the faulting instruction (with no
+    /// per-instruction hook, the machine finds it as the last instruction of its block).
+    @Test(arguments: [false, true]) func anExceptionReturnOutsideAHandlerFaultsAtTheBranch(pcFromHost: Bool) throws {
+        let machine = try Bench.machine(pcFromHost: pcFromHost)
+        try Bench.load([
+            0xF06F, 0x0006,  // 00 mvn r0, #6   ; 0xFFFFFFF9
+            0xBF00,          // 04 nop
+            0x4700,          // 06 bx r0
+        ], into: machine)
+
+        let outcome = Bench.call(machine)
+
+        guard case .faulted(let fault) = outcome else { Issue.record("expected a fault, got \(outcome)"); return }
+        #expect(fault.kind == .hardFault("exception return (EXC_RETURN) outside any handler"))
+        #expect(fault.pc == Bench.codeBase + 6)
+    }
 }

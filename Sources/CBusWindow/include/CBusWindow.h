@@ -111,6 +111,10 @@ void loaderlab_mmio_write(struct uc_struct *uc, uint64_t offset, unsigned size, 
 static inline loaderlab_access_recipe *loaderlab_recipe_slot(loaderlab_bus *bus, uint32_t pc) {
     return &bus->recipes[(pc >> 1) & (loaderlab_recipe_slots - 1)];
 }
+/// With `pcFromHost`: `lastPC` becomes the PC of the guest load or store in progress
+/// (`loaderlab_access_pc`); unchanged when there is none. Each MMIO callback does it first.
+void loaderlab_bus_take_access_pc(loaderlab_bus *bus);
+
 /// Drops the translated blocks of `uc` that cover [begin, end) (`UC_CTL_TB_REMOVE_CACHE`):
 /// hooks added since apply to that code from here. (A whole-cache flush would clear all of
 /// Unicorn 2.0.1's 1 GiB code buffer.)
