@@ -52,7 +52,9 @@ void loaderlab_bus_take_access_pc(loaderlab_bus *bus) {
     if (bus->pcFromHost && loaderlab_access_pc((loaderlab_store_path *)bus->pcSource, &pc)) *bus->lastPC = pc;
 }
 
-uint64_t loaderlab_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *context) {
+// `aligned`: the caller knows the access is a whole, naturally aligned one (the direct route
+// of `CUnicornStores`), so no decode is needed to vouch for it.
+static inline uint64_t mmioRead(uc_engine *uc, uint64_t offset, unsigned size, void *context, bool aligned) {
     loaderlab_mmio_span *span = (loaderlab_mmio_span *)context;
     loaderlab_bus_take_access_pc(span->bus);
     loaderlab_bus_window *w = &span->bus->window;
@@ -63,7 +65,7 @@ uint64_t loaderlab_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void
         && plainWidth(size) && w->position + size <= w->limit;
     if (!status && !data) goto slow;
     uint32_t pc = *span->bus->lastPC;
-    if (w->isDevice && size > 1 && !vouchesAlignment(uc, span->bus, pc, false)) goto slow;
+    if (w->isDevice && size > 1 && !aligned && !vouchesAlignment(uc, span->bus, pc, false)) goto slow;
     uint32_t address = w->spanBase + off;
     // Where the Swift path could start a wait-loop search, it decides.
     if (w->foldWatches && w->cooldown == 0) {
@@ -83,10 +85,13 @@ uint64_t loaderlab_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void
     }
     return value;
 slow:
-    return span->read(uc, offset, size, span->swiftSpan);
+    span->bus->alignedAccess = aligned;
+    uint64_t answer = span->read(uc, offset, size, span->swiftSpan);
+    span->bus->alignedAccess = false;
+    return answer;
 }
 
-void loaderlab_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *context) {
+static inline void mmioWrite(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *context, bool aligned) {
     loaderlab_mmio_span *span = (loaderlab_mmio_span *)context;
     loaderlab_bus_take_access_pc(span->bus);
     loaderlab_bus_window *w = &span->bus->window;
@@ -94,7 +99,7 @@ void loaderlab_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_
         || !plainWidth(size) || w->position + size > w->limit) goto slow;
     uint32_t pc = *span->bus->lastPC;
     // A 1-byte store may be one piece of an unaligned wider one.
-    if (w->isDevice && size == 1 && !vouchesAlignment(uc, span->bus, pc, true)) goto slow;
+    if (w->isDevice && size == 1 && !aligned && !vouchesAlignment(uc, span->bus, pc, true)) goto slow;
     for (unsigned i = 0; i < size; i++) w->data[w->position + i] = (uint8_t)(value >> (8 * i));
     w->position += size;
     w->streak = 0;
@@ -102,7 +107,25 @@ void loaderlab_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_
     w->lastPC = pc;
     return;
 slow:
+    span->bus->alignedAccess = aligned;
     span->write(uc, offset, size, value, span->swiftSpan);
+    span->bus->alignedAccess = false;
+}
+
+uint64_t loaderlab_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *context) {
+    return mmioRead(uc, offset, size, context, false);
+}
+
+void loaderlab_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *context) {
+    mmioWrite(uc, offset, size, value, context, false);
+}
+
+uint64_t loaderlab_mmio_read_aligned(uc_engine *uc, uint64_t offset, unsigned size, void *context) {
+    return mmioRead(uc, offset, size, context, true);
+}
+
+void loaderlab_mmio_write_aligned(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *context) {
+    mmioWrite(uc, offset, size, value, context, true);
 }
 
 void loaderlab_forget_translations(uc_engine *uc, uint64_t begin, uint64_t end) {

@@ -7,7 +7,6 @@
 
 // Opaque to us: QEMU's `CPUState`, `CPUARMState`, `struct uc_struct` and `struct
 // page_collection` (translate-all.c).
-struct uc_struct;
 struct page_collection;
 // tb_page_addr_t and ram_addr_t are uintptr_t on 64-bit hosts; target_ulong is 32-bit for ARM.
 typedef uintptr_t loaderlab_ram_addr;
@@ -23,7 +22,18 @@ enum {
     pageWrite = 2,  // PAGE_WRITE
 };
 
-enum { loaderlab_pc_lines = 1024 };
+enum { loaderlab_pc_lines = 1024, loaderlab_direct_spans = 8 };
+// The System PPB starts here (ARMv8-M B3.5): no direct span reaches it.
+static const uint64_t systemPPB = 0xE0000000u;
+
+typedef struct {
+    uint32_t base;
+    uint32_t size;
+    struct uc_struct *uc;
+    loaderlab_direct_read_fn read;
+    loaderlab_direct_write_fn write;
+    void *context;
+} loaderlab_direct_span;
 
 // A host return address into the translated code and the guest instruction it belongs to.
 typedef struct {
@@ -42,12 +52,16 @@ struct loaderlab_store_path {
     uint8_t *chunks[chunkCount];
     uint64_t codePages;
     uint64_t dirtyFills;
+    loaderlab_direct_span direct[loaderlab_direct_spans];
+    uint32_t directCount;
+    uint64_t directAccesses;
 };
 
 static _Thread_local loaderlab_store_path *current = NULL;
 static _Thread_local bool skipLocks = false;
 static _Thread_local bool fastStores = false;
 static _Thread_local uint64_t slowStores = 0;
+static _Thread_local bool directMMIO = false;
 // The host return address of the guest access in progress on this thread (0: none, or one a
 // helper of QEMU's own made, such as exception stacking).
 static _Thread_local uintptr_t accessReturn = 0;
@@ -96,17 +110,49 @@ void loaderlab_store_path_destroy(loaderlab_store_path *path) {
     free(path);
 }
 
-void loaderlab_store_path_enter(loaderlab_store_path *path, bool skip, bool fast) {
+void loaderlab_store_path_enter(loaderlab_store_path *path, bool skip, bool fast, bool direct) {
     accessReturn = 0;
     current = path;
     skipLocks = skip;
     fastStores = fast && path != NULL;
+    directMMIO = direct && path != NULL;
 }
 
 void loaderlab_store_path_leave(void) {
     current = NULL;
     skipLocks = false;
     fastStores = false;
+    directMMIO = false;
+}
+
+void loaderlab_store_path_set_direct_mmio(bool allowed) {
+    directMMIO = allowed && current != NULL;
+}
+
+bool loaderlab_store_path_add_direct_span(loaderlab_store_path *path, struct uc_struct *uc, uint32_t base, uint32_t size,
+                                          loaderlab_direct_read_fn read, loaderlab_direct_write_fn write, void *context) {
+    if (path == NULL || size == 0 || (uint64_t)base + size > systemPPB || path->directCount >= loaderlab_direct_spans) return false;
+    path->direct[path->directCount++] = (loaderlab_direct_span){ base, size, uc, read, write, context };
+    return true;
+}
+
+uint64_t loaderlab_store_path_direct_accesses(const loaderlab_store_path *path) { return path ? path->directAccesses : 0; }
+
+// The direct span holding an aligned `bytes`-wide access at `addr`, when the route is on.
+// `nested`: the helper was called from inside another (QEMU's store_helper stores an
+// unaligned access byte by byte through `helper_ret_stb_mmu`): a piece of an access, never
+// a whole one, so it takes the whole way.
+static inline const loaderlab_direct_span *directSpan(uint32_t addr, unsigned bytes, bool nested) {
+    if (!directMMIO || nested || (addr & (bytes - 1)) != 0) return NULL;
+    loaderlab_store_path *path = current;
+    for (uint32_t i = 0; i < path->directCount; i++) {
+        const loaderlab_direct_span *d = &path->direct[i];
+        if (addr - d->base < d->size) {
+            path->directAccesses += 1;
+            return d;
+        }
+    }
+    return NULL;
 }
 
 void loaderlab_store_path_set_fast_stores(bool allowed) {
@@ -228,43 +274,58 @@ static _Atomic uint64_t flushGeneration = 1;
 
 bool cpu_restore_state_arm(void *cpu, uintptr_t host_pc, bool will_exit);
 
-#define LOAD_WRAPPER(name)                                                      \
-    static _Atomic(load_fn) real_##name = NULL;                                 \
-    uint64_t name(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr);    \
-    uint64_t name(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr) {   \
-        LOOK_UP(real_##name, load_fn, #name)                                    \
-        uintptr_t outer = accessReturn;                                         \
-        accessReturn = retaddr;                                                 \
-        uint64_t value = found(env, addr, oi, retaddr);                         \
-        accessReturn = outer;                                                   \
-        return value;                                                           \
+// `direct`: the helper may take the direct MMIO route (little-endian and byte ones); `bytes`:
+// its access size. The value is masked to the size, as QEMU's memory API masks it.
+#define LOAD_WRAPPER(name, direct, bytes)                                                       \
+    static _Atomic(load_fn) real_##name = NULL;                                                 \
+    uint64_t name(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr);                    \
+    uint64_t name(void *env, uint32_t addr, uint32_t oi, uintptr_t retaddr) {                   \
+        uintptr_t outer = accessReturn;                                                         \
+        accessReturn = retaddr;                                                                 \
+        uint64_t value;                                                                         \
+        const loaderlab_direct_span *d = direct ? directSpan(addr, bytes, outer != 0) : NULL;               \
+        if (d != NULL) {                                                                        \
+            value = d->read(d->uc, addr - d->base, bytes, d->context) & sizeMask(bytes);        \
+        } else {                                                                                \
+            LOOK_UP(real_##name, load_fn, #name)                                                \
+            value = found(env, addr, oi, retaddr);                                              \
+        }                                                                                       \
+        accessReturn = outer;                                                                   \
+        return value;                                                                           \
     }
 
-#define STORE_WRAPPER(name, fn, type)                                                  \
-    static _Atomic(fn) real_##name = NULL;                                             \
-    void name(void *env, uint32_t addr, type val, uint32_t oi, uintptr_t retaddr);     \
-    void name(void *env, uint32_t addr, type val, uint32_t oi, uintptr_t retaddr) {    \
-        LOOK_UP(real_##name, fn, #name)                                                \
-        uintptr_t outer = accessReturn;                                                \
-        accessReturn = retaddr;                                                        \
-        found(env, addr, val, oi, retaddr);                                            \
-        accessReturn = outer;                                                          \
+#define STORE_WRAPPER(name, fn, type, direct, bytes)                                            \
+    static _Atomic(fn) real_##name = NULL;                                                      \
+    void name(void *env, uint32_t addr, type val, uint32_t oi, uintptr_t retaddr);              \
+    void name(void *env, uint32_t addr, type val, uint32_t oi, uintptr_t retaddr) {             \
+        uintptr_t outer = accessReturn;                                                         \
+        accessReturn = retaddr;                                                                 \
+        const loaderlab_direct_span *d = direct ? directSpan(addr, bytes, outer != 0) : NULL;               \
+        if (d != NULL) {                                                                        \
+            d->write(d->uc, addr - d->base, bytes, (uint64_t)val & sizeMask(bytes), d->context); \
+        } else {                                                                                \
+            LOOK_UP(real_##name, fn, #name)                                                     \
+            found(env, addr, val, oi, retaddr);                                                 \
+        }                                                                                       \
+        accessReturn = outer;                                                                   \
     }
 
-LOAD_WRAPPER(helper_ret_ldub_mmu_arm)
-LOAD_WRAPPER(helper_le_lduw_mmu_arm)
-LOAD_WRAPPER(helper_le_ldul_mmu_arm)
-LOAD_WRAPPER(helper_le_ldq_mmu_arm)
-LOAD_WRAPPER(helper_be_lduw_mmu_arm)
-LOAD_WRAPPER(helper_be_ldul_mmu_arm)
-LOAD_WRAPPER(helper_be_ldq_mmu_arm)
-STORE_WRAPPER(helper_ret_stb_mmu_arm, store8_fn, uint8_t)
-STORE_WRAPPER(helper_le_stw_mmu_arm, store16_fn, uint16_t)
-STORE_WRAPPER(helper_le_stl_mmu_arm, store32_fn, uint32_t)
-STORE_WRAPPER(helper_le_stq_mmu_arm, store64_fn, uint64_t)
-STORE_WRAPPER(helper_be_stw_mmu_arm, store16_fn, uint16_t)
-STORE_WRAPPER(helper_be_stl_mmu_arm, store32_fn, uint32_t)
-STORE_WRAPPER(helper_be_stq_mmu_arm, store64_fn, uint64_t)
+static inline uint64_t sizeMask(unsigned bytes) { return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1; }
+
+LOAD_WRAPPER(helper_ret_ldub_mmu_arm, true, 1)
+LOAD_WRAPPER(helper_le_lduw_mmu_arm, true, 2)
+LOAD_WRAPPER(helper_le_ldul_mmu_arm, true, 4)
+LOAD_WRAPPER(helper_le_ldq_mmu_arm, false, 8)
+LOAD_WRAPPER(helper_be_lduw_mmu_arm, false, 2)
+LOAD_WRAPPER(helper_be_ldul_mmu_arm, false, 4)
+LOAD_WRAPPER(helper_be_ldq_mmu_arm, false, 8)
+STORE_WRAPPER(helper_ret_stb_mmu_arm, store8_fn, uint8_t, true, 1)
+STORE_WRAPPER(helper_le_stw_mmu_arm, store16_fn, uint16_t, true, 2)
+STORE_WRAPPER(helper_le_stl_mmu_arm, store32_fn, uint32_t, true, 4)
+STORE_WRAPPER(helper_le_stq_mmu_arm, store64_fn, uint64_t, false, 8)
+STORE_WRAPPER(helper_be_stw_mmu_arm, store16_fn, uint16_t, false, 2)
+STORE_WRAPPER(helper_be_stl_mmu_arm, store32_fn, uint32_t, false, 4)
+STORE_WRAPPER(helper_be_stq_mmu_arm, store64_fn, uint64_t, false, 8)
 
 static _Atomic(restore_fn) realRestore = NULL;
 void restore_state_to_opc_arm(void *env, void *tb, uint32_t *data);

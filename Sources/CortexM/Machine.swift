@@ -13,7 +13,9 @@ import VirtualTime
 ///        │                    │     limit, SysTick wrap, pended exceptions
 ///        │                    │  UC_HOOK_CODE: exact PC of every instruction (MMIO events,
 ///        │                    │     fault PCs) and CPACR checks before FP instructions
-///        │                    │  uc_mmio_map: Peripheral models (STM32U5, the SCS below)
+///        │                    │  uc_mmio_map: Peripheral models (STM32U5, the SCS below);
+///        │                    │     aligned peripheral accesses reach them from the
+///        │                    │     interposed softmmu helper (`routesMMIODirectlyWhenPossible`)
 ///        │                    │  UC_HOOK_MEM_*: unmapped accesses, unaligned Device accesses
 ///   CallOutcome ◄─────────────┘  UC_HOOK_INTR: SVC, BKPT, other CPU exceptions
 /// ```
@@ -151,6 +153,19 @@ public final class Machine {
     /// access site and translation), and guest accesses whose PC was not found (zero).
     public var accessPCLookups: UInt64 { loaderlab_access_pc_lookups(storePath) }
     public var unresolvedAccessPCs: UInt64 { loaderlab_access_pc_unresolved(storePath) }
+    /// Aligned loads and stores to the peripherals go from libunicorn's helper straight to the
+    /// MMIO callbacks, without Unicorn's region search, hook walk and memory-API dispatch
+    /// (`CUnicornStores`): the same callbacks with the same offsets, sizes and values. Taken
+    /// where the interposed helpers pass `HostPCCheck`, for runs with no memory hook that
+    /// could see a peripheral access (a debugger's, the Device-region ones).
+    public var routesMMIODirectlyWhenPossible = false
+    /// Whether this run may take it (chosen in `call` before each `uc_emu_start`).
+    var routesMMIODirectlyInRun: Bool {
+        routesMMIODirectlyWhenPossible && debugState == nil && deviceHooks.isEmpty
+            && (checkingHostPC ? Self.accessPCInterposed : HostPCCheck.passes)
+    }
+    /// Peripheral accesses made through that route (`routesMMIODirectlyWhenPossible`).
+    public var directMMIOAccesses: UInt64 { loaderlab_store_path_direct_accesses(storePath) }
     /// Software wait loops are folded into clock jumps (`WaitLoopFold`): exact, so off only
     /// to show that, and while a debugger is attached (a breakpoint in a folded turn must stop).
     public var foldsWaitLoopsWhenPossible = true {
@@ -312,6 +327,9 @@ public final class Machine {
             let size = Int(UInt64(last.base) + UInt64(last.size) - UInt64(first.base))
             let err = uc_mmio_map(engine, UInt64(first.base), size, loaderlab_mmio_read, context, loaderlab_mmio_write, context)
             guard err == UC_ERR_OK else { throw Self.failure("uc_mmio_map(\(run.map(\.peripheral.name).joined(separator: ", ")))", err) }
+            // The same callbacks and context for the direct route (refused at the System PPB),
+            // told that its accesses are whole and aligned.
+            _ = loaderlab_store_path_add_direct_span(storePath, engine, first.base, UInt32(size), loaderlab_mmio_read_aligned, loaderlab_mmio_write_aligned, context)
             spans.append(span)
             run = []
         }

@@ -65,7 +65,7 @@ extension Machine {
             // Memory hooks that must see every store (the debugger's, the Device-region ones)
             // keep stores on the store helper.
             fastStoresInRun = skipsStoreLocks && debugState == nil && deviceHooks.isEmpty
-            loaderlab_store_path_enter(storePath, skipsStoreLocks, fastStoresInRun)
+            loaderlab_store_path_enter(storePath, skipsStoreLocks, fastStoresInRun, routesMMIODirectlyInRun)
             // A fold in progress never spans two runs: a stop (WFI, an exception) breaks a turn.
             foldReset()
             let storesBefore = loaderlab_store_path_slow_stores()

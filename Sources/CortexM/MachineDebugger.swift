@@ -1,4 +1,5 @@
 import CUnicorn
+import CUnicornStores
 import VirtualTime
 
 /// Why the core halted for a debugger.
@@ -92,6 +93,7 @@ extension Machine {
         try add(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_BLOCK.rawValue), debugBlockHookCallback, context, 1, 0), "debug BLOCK", hook)
         try add(loaderlab_uc_hook_code(engine, &hook, Int32(UC_HOOK_CODE.rawValue), debugCodeHookCallback, context, 1, 0), "debug CODE", hook)
         let access = Int32(UC_HOOK_MEM_READ.rawValue | UC_HOOK_MEM_WRITE.rawValue)
+        loaderlab_store_path_set_direct_mmio(false)
         try add(loaderlab_uc_hook_mem(engine, &hook, access, debugMemoryHookCallback, context, 1, 0), "debug MEM", hook)
         debugState = DebugState()
         // Code translated before now carries no debug hooks.

@@ -179,6 +179,8 @@ extension Machine {
             deviceHooks = []
             return
         }
+        // They must see every peripheral access, from now if a run is in progress.
+        loaderlab_store_path_set_direct_mmio(false)
         let context = Unmanaged.passUnretained(self).toOpaque()
         let access = Int32(UC_HOOK_MEM_READ.rawValue | UC_HOOK_MEM_WRITE.rawValue)
         for (begin, end): (UInt64, UInt64) in [(0x4000_0000, 0x5FFF_FFFF), (0xA000_0000, 0xFFFF_FFFF)] {
@@ -348,7 +350,7 @@ extension Machine {
             busFault(mapping, offset: offset, why: .rejected("\(size * 8)-bit access"))
             return 0
         }
-        if mapping.isDevice, size > 1, let access = misalignedDeviceAccess(write: false) {
+        if mapping.isDevice, size > 1, !bus.pointee.alignedAccess, let access = misalignedDeviceAccess(write: false) {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: false)
             return 0
         }
@@ -380,7 +382,7 @@ extension Machine {
         }
         // QEMU stores an unaligned MMIO access byte by byte, so only a 1-byte store can be one
         // piece of it: wider stores skip the decode on this path (every DR word write).
-        if mapping.isDevice, size == 1, let access = misalignedDeviceAccess(write: true) {
+        if mapping.isDevice, size == 1, !bus.pointee.alignedAccess, let access = misalignedDeviceAccess(write: true) {
             unalignedDeviceAccess(address: access.address, size: Int32(access.bytes), write: true)
             return
         }

@@ -36,7 +36,8 @@ extension SessionRun {
             timing: .init(deviceSeconds: board?.clock.now.seconds ?? 0, hostSeconds: hostSeconds,
                           foldedInstructions: board?.machine.waitLoopFoldStatistics.foldedInstructions ?? 0,
                           busAccesses: board?.machine.busAccesses ?? 0,
-                          busWindowAccesses: board?.machine.busWindowAccesses ?? 0, ramStores: board?.machine.ramStores ?? 0),
+                          busWindowAccesses: board?.machine.busWindowAccesses ?? 0,
+                          directBusAccesses: board?.machine.directMMIOAccesses ?? 0, ramStores: board?.machine.ramStores ?? 0),
             maxStackDepth: board == nil ? nil : maxStackDepth)
     }
 

@@ -34,6 +34,9 @@ public struct SessionReport: Codable, Sendable {
         public var busAccesses: UInt64
         /// Those a model's bus window answered without leaving C (`BusWindow`).
         public var busWindowAccesses: UInt64
+        /// Those that went from Unicorn's load/store helper straight to the models, without
+        /// its memory dispatch (`Machine.routesMMIODirectlyWhenPossible`).
+        public var directBusAccesses: UInt64
         public var ramStores: UInt64
     }
 

@@ -46,6 +46,7 @@ public final class SimulatedBoard {
         machine.foldsWaitLoopsWhenPossible = fastPaths
         machine.opensBusWindows = fastPaths
         machine.takesPCFromHostWhenPossible = fastPaths
+        machine.routesMMIODirectlyWhenPossible = fastPaths
         // The slow path checks Device alignment with memory hooks, the fast one in the MMIO
         // callbacks (LoadStoreDecoder): ExactnessTests compares them.
         try machine.setDeviceAccessHooks(!fastPaths)

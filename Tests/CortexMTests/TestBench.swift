@@ -12,7 +12,9 @@ enum Bench {
     /// with no per-instruction hook (`Machine.takesPCFromHostWhenPossible`).
     static func machine(coreHz: UInt64 = 4_000_000, pcFromHost: Bool = false) throws -> Machine {
         let machine = try Machine(clock: VirtualClock(coreFrequencyHz: coreHz))
+        // The machine's fast mode: PCs from the host code, peripherals reached directly.
         machine.takesPCFromHostWhenPossible = pcFromHost
+        machine.routesMMIODirectlyWhenPossible = pcFromHost
         try machine.mapRAM(name: "SRAM1", base: ramBase, size: 0x1_0000)
         try machine.writeMemory([0x00, 0xBE], at: ramBase)  // BKPT #0, as CubeProgrammer writes it
         return machine

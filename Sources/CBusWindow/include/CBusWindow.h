@@ -92,6 +92,9 @@ typedef struct loaderlab_bus {
     /// made it (`loaderlab_access_pc`, the machine's store path `pcSource`).
     bool pcFromHost;
     void *pcSource;
+    /// The access the Swift callback is handed is whole and naturally aligned (it came by the
+    /// direct route): no decode is needed to rule out an unaligned Device access.
+    bool alignedAccess;
     loaderlab_bus_window window;
     loaderlab_access_recipe recipes[loaderlab_recipe_slots];
 } loaderlab_bus;
@@ -106,6 +109,10 @@ typedef struct loaderlab_mmio_span {
 
 uint64_t loaderlab_mmio_read(struct uc_struct *uc, uint64_t offset, unsigned size, void *span);
 void loaderlab_mmio_write(struct uc_struct *uc, uint64_t offset, unsigned size, uint64_t value, void *span);
+/// The same, for an access known to be whole and naturally aligned (`CUnicornStores`'
+/// direct route): what the recipe decode establishes is given.
+uint64_t loaderlab_mmio_read_aligned(struct uc_struct *uc, uint64_t offset, unsigned size, void *span);
+void loaderlab_mmio_write_aligned(struct uc_struct *uc, uint64_t offset, unsigned size, uint64_t value, void *span);
 
 /// The recipe slot for `pc` (the machine fills it when it decodes an instruction).
 static inline loaderlab_access_recipe *loaderlab_recipe_slot(loaderlab_bus *bus, uint32_t pc) {

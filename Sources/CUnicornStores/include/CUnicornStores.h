@@ -32,6 +32,8 @@
 // code translated before the hook was added never reaches).
 
 typedef struct loaderlab_store_path loaderlab_store_path;
+// Unicorn's engine, opaque here (as in CBusWindow.h).
+struct uc_struct;
 
 /// One per Unicorn engine: the code pages its translations came from.
 loaderlab_store_path *loaderlab_store_path_create(void);
@@ -39,8 +41,9 @@ void loaderlab_store_path_destroy(loaderlab_store_path *path);
 
 /// Guest code of `path`'s engine runs on this thread until `loaderlab_store_path_leave`.
 /// `skipLocks`: skip the page-lock bookkeeping; `fastStores`: let stores to RAM pages that
-/// hold no code take the inline path.
-void loaderlab_store_path_enter(loaderlab_store_path *path, bool skipLocks, bool fastStores);
+/// hold no code take the inline path; `directMMIO`: route aligned accesses to the direct
+/// spans straight to their callbacks (below).
+void loaderlab_store_path_enter(loaderlab_store_path *path, bool skipLocks, bool fastStores, bool directMMIO);
 void loaderlab_store_path_leave(void);
 
 /// Turns the fast path off (every store to RAM back through `store_helper`, the TLB
@@ -85,4 +88,39 @@ bool loaderlab_access_in_progress(void);
 uint64_t loaderlab_access_pc_lookups(const loaderlab_store_path *path);
 /// Guest accesses whose PC could not be found (tests: zero).
 uint64_t loaderlab_access_pc_unresolved(const loaderlab_store_path *path);
+
+// MMIO without Unicorn's dispatch. For an access to a region mapped with `uc_mmio_map`,
+// libunicorn's load/store helper searches its regions (`memory_mapping`), walks its hook
+// lists, finds the section of the TLB entry (`iotlb_to_section`), checks the access against
+// the region's rules (`memory_region_access_valid`) and dispatches through QEMU's memory API
+// to the region's callback: about a sixth of the session of a loader that moves a byte per
+// register access. Where none of that can change the outcome, the interposed helper calls
+// the region's callback itself, with the offset and the size-masked value QEMU's dispatch
+// would give it:
+// - the access is naturally aligned (QEMU splits an unaligned one into two aligned ones of
+//   its size before the dispatch; those go the whole way);
+// - the address is in a span registered here, which the caller mapped with `uc_mmio_map`
+//   with the same callbacks and context, below the System PPB (where QEMU's default memory
+//   map refuses unprivileged accesses): with QEMU's MPU and SAU never enabled (the lab models
+//   the System Control Space itself) the TLB fill for it cannot fault;
+// - no memory hook covers it (`UC_HOOK_MEM_READ`, `_WRITE`, `_READ_AFTER`): the caller turns
+//   the route off for a run in which one may be present (`directMMIO`,
+//   `loaderlab_store_path_set_direct_mmio`);
+// - the helper is a little-endian or byte one (M-profile data is little-endian).
+
+typedef uint64_t (*loaderlab_direct_read_fn)(struct uc_struct *uc, uint64_t offset, unsigned size, void *context);
+typedef void (*loaderlab_direct_write_fn)(struct uc_struct *uc, uint64_t offset, unsigned size, uint64_t value, void *context);
+
+/// Registers [base, base + size) of `uc`'s MMIO region with its callbacks and context. False
+/// when the span is not eligible (reaches the System PPB at 0xE000_0000) or the table is full:
+/// its accesses keep Unicorn's dispatch.
+bool loaderlab_store_path_add_direct_span(loaderlab_store_path *path, struct uc_struct *uc, uint32_t base, uint32_t size,
+                                          loaderlab_direct_read_fn read, loaderlab_direct_write_fn write, void *context);
+
+/// Turns the direct route off or on for the run on this thread (a memory hook added or
+/// removed inside it). Safe inside an MMIO callback.
+void loaderlab_store_path_set_direct_mmio(bool allowed);
+
+/// Accesses `path`'s engine made through the direct route (tests: it is live).
+uint64_t loaderlab_store_path_direct_accesses(const loaderlab_store_path *path);
 #endif
