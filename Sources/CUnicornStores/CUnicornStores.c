@@ -105,7 +105,10 @@ loaderlab_store_path *loaderlab_store_path_create(void) {
 
 void loaderlab_store_path_destroy(loaderlab_store_path *path) {
     if (path == NULL) return;
-    if (current == path) current = NULL;
+    if (current == path) {
+        current = NULL;
+        directMMIO = false;
+    }
     for (size_t i = 0; i < chunkCount; i++) free(path->chunks[i]);
     free(path);
 }
