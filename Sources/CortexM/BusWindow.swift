@@ -47,7 +47,7 @@ extension Machine {
     /// Swift path would do nothing the window cannot: no debugger, no Device-region hooks,
     /// the wait-loop fold idle.
     func openBusWindow(_ mapping: MMIOMapping) {
-        guard opensBusWindows, run.stop == nil, debugState == nil, deviceHooks.isEmpty,
+        guard opensBusWindows, run.stop == nil, !memoryHooksWatchEveryAccess,
               !foldsWaitLoops || fold.phase == .idle,
               let model = mapping.windowed, let span = mapping.spanContext, let window = model.openBusWindow() else { return }
         var w = loaderlab_bus_window()

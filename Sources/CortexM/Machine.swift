@@ -161,9 +161,15 @@ public final class Machine {
     public var routesMMIODirectlyWhenPossible = false
     /// Whether this run may take it (chosen in `call` before each `uc_emu_start`).
     var routesMMIODirectlyInRun: Bool {
-        routesMMIODirectlyWhenPossible && debugState == nil && deviceHooks.isEmpty
-            && (checkingHostPC ? Self.accessPCInterposed : HostPCCheck.passes)
+        routesMMIODirectlyWhenPossible && !memoryHooksWatchEveryAccess && interposedHelpersTrusted
     }
+    /// The interposed helpers may be relied on: `HostPCCheck` passed, or this is its machine.
+    var interposedHelpersTrusted: Bool {
+        checkingHostPC ? Self.accessPCInterposed : HostPCCheck.passes
+    }
+    /// A debugger's or the Device-region memory hooks must see every access: no shortcut may
+    /// take one past Unicorn's store and load helpers (fast stores, the direct route, windows).
+    var memoryHooksWatchEveryAccess: Bool { debugState != nil || !deviceHooks.isEmpty }
     /// Peripheral accesses made through that route (`routesMMIODirectlyWhenPossible`).
     public var directMMIOAccesses: UInt64 { loaderlab_store_path_direct_accesses(storePath) }
     /// Software wait loops are folded into clock jumps (`WaitLoopFold`): exact, so off only

@@ -64,7 +64,7 @@ extension Machine {
             // No Unicorn timeout: the block hook keeps the host guard (see `RunState.hostDeadlineNanoseconds`).
             // Memory hooks that must see every store (the debugger's, the Device-region ones)
             // keep stores on the store helper.
-            fastStoresInRun = skipsStoreLocks && debugState == nil && deviceHooks.isEmpty
+            fastStoresInRun = skipsStoreLocks && !memoryHooksWatchEveryAccess
             loaderlab_store_path_enter(storePath, skipsStoreLocks, fastStoresInRun, routesMMIODirectlyInRun)
             // A fold in progress never spans two runs: a stop (WFI, an exception) breaks a turn.
             foldReset()

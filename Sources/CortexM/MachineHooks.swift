@@ -153,8 +153,7 @@ extension Machine {
     /// call and kept.
     func updatePCSource() {
         guard !hasRun else { return }
-        let wanted = takesPCFromHostWhenPossible && storePath != nil
-            && (checkingHostPC ? Self.accessPCInterposed : HostPCCheck.passes)
+        let wanted = takesPCFromHostWhenPossible && storePath != nil && interposedHelpersTrusted
         guard wanted != pcFromHost else { return }
         if wanted, debugState == nil, let hook = codeHook {
             uc_hook_del(engine, hook)

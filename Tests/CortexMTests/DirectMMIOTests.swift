@@ -27,9 +27,7 @@ struct DirectMMIOTests {
         // would compare Unicorn's dispatch with itself.
         #expect(Machine.hostPCCheckPasses)
         #endif
-        let machine = try Bench.machine(pcFromHost: direct)
-        machine.routesMMIODirectlyWhenPossible = direct
-        return machine
+        return try Bench.machine(pcFromHost: direct)
     }
 
     @Test(arguments: [false, true]) func aByteOrHalfwordLoadSeesOnlyItsBytes(direct: Bool) throws {
